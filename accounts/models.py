@@ -1,0 +1,68 @@
+"""Accounts: the user model and API tokens. Email addresses live in allauth's EmailAddress model."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.validators import USERNAME_MAX_LENGTH, validate_username
+
+
+class WharfUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        # Usernames are unique case-insensitively, so logins are too.
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    """A Wharf account. Usernames are ASCII and unique whatever their case."""
+
+    username = models.CharField(
+        max_length=USERNAME_MAX_LENGTH,
+        unique=True,
+        validators=[validate_username],
+        help_text="ASCII letters, digits, '.', '_' and '-'; starts and ends with a letter or digit.",
+        error_messages={"unique": "This username is already taken."},
+    )
+
+    objects = WharfUserManager()
+
+    class Meta:
+        db_table = "accounts_user"
+        constraints = [models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique")]
+
+    def __str__(self):
+        return self.username
+
+
+class ApiToken(models.Model):
+    """An upload credential. Only the SHA-256 of the token is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    description = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    # A project-scoped token uploads to this project only and cannot create projects (PROTOCOLS.md §1.3).
+    project = models.ForeignKey(
+        "registry.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens"
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    expires = models.DateTimeField(null=True, blank=True)
+    last_used = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "description"],
+                condition=models.Q(revoked__isnull=True),
+                name="accounts_apitoken_unique_live_description",
+            )
+        ]
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.user} · {self.description}"
+
+    @property
+    def scope_label(self) -> str:
+        return f"Project: {self.project.name}" if self.project_id else "Whole account"

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Start a fresh, EMPTY Wharf under gunicorn for benchmarks; prints nothing but writes
+# $BENCH_DIR/{pid,token,url,server.log}. Usage: bench/serve_wharf.sh start|stop [embedded|production]
+#   embedded:   SQLite + in-process cache, one gunicorn process with threads (what `make run` gives)
+#   production: PostgreSQL (database wharf_bench) + Redis db 2, WEB_CONCURRENCY workers (default cores+1)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+BENCH_DIR=${BENCH_DIR:-/tmp/wharf-bench}
+PORT=${WHARF_BENCH_PORT:-18090}
+MODE=${2:-production}
+PY=$HERE/.venv/bin/python
+case "${1:-}" in
+start)
+  "$0" stop >/dev/null 2>&1 || true
+  rm -rf "$BENCH_DIR" && mkdir -p "$BENCH_DIR/data"
+  export WHARF_DATA_DIR=$BENCH_DIR/data DJANGO_SECRET_KEY=bench-secret-key WHARF_ACCESS_LOG=/dev/null
+  if [ "$MODE" = production ]; then
+    psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS wharf_bench" >/dev/null
+    psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE wharf_bench" >/dev/null
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/wharf_bench REDIS_URL=redis://127.0.0.1:6379/2
+    redis-cli -n 2 flushdb >/dev/null
+  fi
+  cd "$HERE"
+  $PY manage.py migrate --noinput -v 0
+  $PY manage.py createuser bench --email bench@example.com --password bench-password --verified-email 2>/dev/null
+  $PY manage.py mint_token bench > "$BENCH_DIR/token"
+  env | grep -E '^(DATABASE_URL|REDIS_URL|WHARF_DATA_DIR|DJANGO_SECRET_KEY)=' > "$BENCH_DIR/env" || true
+  setsid "$HERE/.venv/bin/gunicorn" --config config/gunicorn.conf.py --bind "127.0.0.1:$PORT" \
+      config.wsgi:application > "$BENCH_DIR/server.log" 2>&1 < /dev/null &
+  echo $! > "$BENCH_DIR/pid"
+  echo "http://127.0.0.1:$PORT" > "$BENCH_DIR/url"
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/simple/" && break; sleep 0.1; done
+  ;;
+stop)
+  [ -f "$BENCH_DIR/pid" ] && kill "$(cat "$BENCH_DIR/pid")" 2>/dev/null && rm -f "$BENCH_DIR/pid"
+  ;;
+*) echo "usage: $0 start|stop [embedded|production]"; exit 2;;
+esac

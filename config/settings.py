@@ -1,0 +1,254 @@
+"""Wharf settings: one module, read from the environment.
+
+With no environment set Wharf runs embedded: SQLite and package files under `WHARF_DATA_DIR`, Celery tasks
+run eagerly, the cache lives in the process and mail is written to files. Setting `DATABASE_URL`,
+`REDIS_URL`, `EMAIL_URL` and the `WHARF_S3_*` variables switches to the production parts.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name, "").strip()
+    return [item.strip() for item in value.split(",") if item.strip()] if value else default
+
+
+WHARF_DATA_DIR = Path(os.environ.get("WHARF_DATA_DIR") or BASE_DIR / "var").resolve()
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+
+def _secret_key() -> str:
+    """The key comes from the environment, or from the file `make run` writes into the data directory."""
+    key = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+    key_file = WHARF_DATA_DIR / "secret_key"
+    if not key and key_file.exists():
+        key = key_file.read_text().strip()
+    if key:
+        return key
+    if DEBUG:
+        return "insecure-development-key-" + secrets.token_urlsafe(8)
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set: production (DJANGO_DEBUG off) refuses to start without a secret key. "
+        f"Set DJANGO_SECRET_KEY, or run `make run` once to write {key_file}."
+    )
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "accounts",
+    "registry",
+    "moderation",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite file in the data directory unless DATABASE_URL says otherwise.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{WHARF_DATA_DIR / 'wharf.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside the writer; IMMEDIATE transactions queue writers instead of failing them.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: Celery broker and shared cache when set; eager tasks and an in-process cache otherwise.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("WHARF_CACHE_PREFIX", "wharf"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "wharf"}}
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("WHARF_CELERY_QUEUE", "wharf")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "purge-stale-uploads": {"task": "registry.tasks.purge_stale_uploads", "schedule": 3600.0},
+}
+
+# --- Files: packages on the local disk, or in an S3-compatible bucket when WHARF_S3_BUCKET is set.
+WHARF_S3_BUCKET = os.environ.get("WHARF_S3_BUCKET", "").strip()
+if WHARF_S3_BUCKET:
+    PACKAGES_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": WHARF_S3_BUCKET,
+            "endpoint_url": os.environ.get("WHARF_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("WHARF_S3_REGION") or None,
+            "access_key": os.environ.get("WHARF_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("WHARF_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("WHARF_S3_PREFIX", "packages"),
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+else:
+    PACKAGES_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(WHARF_DATA_DIR / "packages"), "base_url": "/packages/"},
+    }
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(WHARF_DATA_DIR / "media")},
+    },
+    "packages": PACKAGES_STORAGE,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+STATIC_URL = "/static/"
+STATIC_ROOT = WHARF_DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Uploads stream to this directory (same filesystem as local package storage, so storing is a link).
+FILE_UPLOAD_TEMP_DIR = str(WHARF_DATA_DIR / "tmp")
+# The data directory is Wharf's own: create what it needs up front rather than on first use.
+for _directory in (WHARF_DATA_DIR / "tmp", STATIC_ROOT):
+    _directory.mkdir(parents=True, exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o644
+# Form fields of an upload (descriptions included) may be large; the file itself never counts here.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("WHARF_MAX_FORM_SIZE", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# --- Mail: files in WHARF_DATA_DIR/mail unless EMAIL_URL names a backend (smtp://, smtp+tls://, console:).
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+if EMAIL_URL:
+    vars().update(dj_email_url.parse(EMAIL_URL))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(WHARF_DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Wharf <noreply@example.com>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Limits of the index (PROTOCOLS.md §1.10).
+MIB = 1024 * 1024
+WHARF_MAX_FILE_SIZE = env_int("WHARF_MAX_FILE_SIZE", 100 * MIB)
+WHARF_MAX_PROJECT_SIZE = env_int("WHARF_MAX_PROJECT_SIZE", 10 * 1024 * MIB)
+WHARF_RELEASE_UPLOAD_WINDOW_DAYS = env_int("WHARF_RELEASE_UPLOAD_WINDOW_DAYS", 14)
+WHARF_REQUIRE_2FA_FOR_UPLOAD = env_bool("WHARF_REQUIRE_2FA_FOR_UPLOAD", False)
+WHARF_ADMIN_REQUIRE_2FA = env_bool("WHARF_ADMIN_REQUIRE_2FA", not DEBUG)
+# Absolute base of file URLs in the Simple and JSON APIs; empty means the request's own host.
+WHARF_FILES_URL = os.environ.get("WHARF_FILES_URL", "").strip().rstrip("/")
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# --- django-allauth: accounts issue fills in the flows; the core needs its email addresses.
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_USERNAME_MAX_LENGTH = 50
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG and bool(CSRF_TRUSTED_ORIGINS))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("WHARF_LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}

@@ -1,0 +1,20 @@
+"""URL map of Wharf: machine APIs first (hot paths), then the web pages and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from registry.api import files, json, simple, upload, xmlrpc
+
+urlpatterns = [
+    path("simple/", simple.index, name="simple-index"),
+    re_path(r"^simple/(?P<name>[^/]+)/?$", simple.project_detail, name="simple-project"),
+    re_path(r"^pypi/(?P<name>[^/]+)/json/?$", json.project_json, name="json-project"),
+    re_path(r"^pypi/(?P<name>[^/]+)/(?P<version>[^/]+)/json/?$", json.project_json, name="json-release"),
+    re_path(r"^packages/(?P<path>[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{60}/[^/]+)$", files.download, name="file"),
+    path("legacy/", upload.legacy_upload, name="upload"),
+    path("legacy", upload.legacy_upload_without_slash),
+    re_path(r"^(?:pypi|RPC2)/?$", xmlrpc.rpc, name="xmlrpc"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("registry.urls")),
+]

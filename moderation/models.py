@@ -1,0 +1,26 @@
+"""Moderation state: admin flags (kill switches). Read them through `moderation.policy`."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from moderation.enums import FlagId
+
+
+class AdminFlag(models.Model):
+    """A switch an administrator turns on to refuse a kind of write, with the message users see."""
+
+    id = models.CharField(max_length=64, primary_key=True, choices=FlagId.choices)
+    description = models.CharField(max_length=200)
+    enabled = models.BooleanField(default=False)
+    message = models.TextField(help_text="Shown to users whose request the flag refuses.")
+    updated = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.description

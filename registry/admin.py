@@ -1,0 +1,83 @@
+"""Admin views of the registry: look, search, filter. Deletions have a workflow, so bulk delete is off."""
+
+from django.contrib import admin
+
+from registry.models import File, JournalEntry, Project, Release, Role
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 0
+    fields = ["user", "role_name", "created"]
+    readonly_fields = ["created"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "created", "last_serial", "total_size"]
+    list_filter = ["status"]
+    search_fields = ["name", "normalized_name"]
+    fields = [
+        "name",
+        "normalized_name",
+        "status",
+        "created",
+        "last_serial",
+        "total_size",
+        "upload_limit",
+        "total_size_limit",
+    ]
+    readonly_fields = ["name", "normalized_name", "status", "created", "last_serial", "total_size"]
+    inlines = [RoleInline]
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Release)
+class ReleaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["project", "version", "created", "yanked", "uploader"]
+    list_filter = ["yanked"]
+    search_fields = ["project__normalized_name", "version"]
+    list_select_related = ["project", "uploader"]
+    raw_id_fields = ["project", "uploader"]
+    actions = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Release._meta.fields]
+
+
+@admin.register(File)
+class FileAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["filename", "packagetype", "size", "upload_time", "uploader"]
+    list_filter = ["packagetype"]
+    search_fields = ["filename", "sha256_digest", "blake2_256_digest"]
+    list_select_related = ["uploader"]
+    actions = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in File._meta.fields]
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["id", "name", "version", "action", "submitted", "actor_name"]
+    search_fields = ["normalized_name", "action", "actor_name"]
+    date_hierarchy = "submitted"
+    actions = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in JournalEntry._meta.fields]

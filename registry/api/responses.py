@@ -1,0 +1,49 @@
+"""Responses shared by the APIs."""
+
+import re
+
+from django.http import HttpResponse
+
+from registry.exceptions import (
+    IndexReadOnly,
+    InvalidUpload,
+    NameConflict,
+    RateLimited,
+    UploadError,
+    UploadNotPermitted,
+)
+
+STATUS_BY_ERROR = {
+    InvalidUpload: 400,
+    UploadNotPermitted: 403,
+    NameConflict: 409,
+    RateLimited: 429,
+    IndexReadOnly: 503,
+}
+
+
+def reason_phrase(message: str) -> str:
+    """The message as an HTTP reason phrase: one line of ISO-8859-1 (BAD_INPUTS A13, A15)."""
+    line = " ".join(message.split())
+    return line.encode("iso-8859-1", "replace").decode("iso-8859-1")
+
+
+# Messages link to our own pages by path; a client such as twine shows them without a base, so add one.
+SITE_PATH_RE = re.compile(r"(?<=\s)/(?=(?:help|names|status|manage)/)")
+
+
+def absolute_links(message: str, request) -> str:
+    return SITE_PATH_RE.sub(request.build_absolute_uri("/"), message) if request is not None else message
+
+
+def message_response(status: int, message: str, request=None) -> HttpResponse:
+    """A refusal whose message is both the reason phrase (twine shows it) and the body."""
+    message = absolute_links(message, request)
+    return HttpResponse(
+        message + "\n", status=status, reason=reason_phrase(message), content_type="text/plain; charset=utf-8"
+    )
+
+
+def error_response(error: UploadError, request=None) -> HttpResponse:
+    status = next(code for kind, code in STATUS_BY_ERROR.items() if isinstance(error, kind))
+    return message_response(status, error.message, request)

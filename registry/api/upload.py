@@ -1,0 +1,81 @@
+"""`POST /legacy/`: the twine-compatible upload API (PROTOCOLS.md §1)."""
+
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http.request import RawPostDataException
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+
+from moderation import policy
+from registry.api.auth import upload_token
+from registry.api.responses import error_response, message_response
+from registry.exceptions import IndexReadOnly, UploadError, UploadNotPermitted
+from registry.services.uploads import upload_authorize, upload_publish
+from registry.upload.pipeline import parse_upload_request, validate_distribution
+from registry.upload.streaming import receive_upload
+
+PRE_REGISTRATION_GONE = (
+    "Project pre-registration is no longer required or supported, upload your files instead."
+)
+GONE = {
+    "submit": PRE_REGISTRATION_GONE,
+    "submit_pkg_info": PRE_REGISTRATION_GONE,
+    "doc_upload": (
+        "Uploading documentation is no longer supported, we recommend using https://readthedocs.org/."
+    ),
+}
+
+
+@csrf_exempt
+def legacy_upload(request):
+    if request.method != "POST":
+        return render(request, "registry/upload_info.html", status=200)
+    try:
+        _check_uploads_allowed()
+        token = upload_token(request.META.get("HTTP_AUTHORIZATION", ""))
+    except UploadError as error:
+        _drain(request)
+        return error_response(error, request)
+    try:
+        with receive_upload(request) as received:
+            action = (request.GET.get(":action") or received.fields.get(":action", [""])[0]).strip()
+            if action in GONE:
+                return message_response(410, GONE[action])
+            if action != "file_upload":
+                return message_response(
+                    400, "Unknown or missing ':action'; uploads use ':action=file_upload'."
+                )
+            upload_request = parse_upload_request(received)
+            target = upload_authorize(token=token, request=upload_request)
+            validated = validate_distribution(
+                request=upload_request, file=received.file, max_file_size=target.max_file_size
+            )
+            upload_publish(
+                target=target, upload=validated, user_agent=request.META.get("HTTP_USER_AGENT", "")
+            )
+    except UploadError as error:
+        return error_response(error, request)
+    return HttpResponse("OK\n", content_type="text/plain")
+
+
+def legacy_upload_without_slash(request):
+    """POST /legacy → 308 so the client re-sends its body to /legacy/ (BAD_INPUTS A2)."""
+    return HttpResponsePermanentRedirect("/legacy/", status=308)
+
+
+def _check_uploads_allowed() -> None:
+    """Admin flags come first: read-only and upload freezes refuse before anything else (rows 2-3)."""
+    read_only = policy.flag_refusal(policy.FlagId.READ_ONLY)
+    if read_only:
+        raise IndexReadOnly(read_only)
+    frozen = policy.flag_refusal(policy.FlagId.DISALLOW_NEW_UPLOAD)
+    if frozen:
+        raise UploadNotPermitted(frozen)
+
+
+def _drain(request) -> None:
+    """Read and drop an unwanted body so the client receives the refusal instead of a reset connection."""
+    try:
+        while request.read(256 * 1024):
+            pass
+    except (OSError, RawPostDataException):
+        pass

@@ -1,0 +1,97 @@
+"""`POST /pypi` and `/RPC2`: the XML-RPC methods mirrors still call (PROTOCOLS.md §4.1).
+
+Bodies are parsed with defusedxml, so entity expansion and external entities are refused (BAD_INPUTS I3).
+"""
+
+import xmlrpc.client
+from collections.abc import Callable
+from xml.parsers.expat import ExpatError
+
+from defusedxml.common import DefusedXmlException
+from defusedxml.xmlrpc import DefusedExpatParser
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from registry import mirror
+from registry.api.common import CORS_HEADERS
+
+MAX_BODY = 64 * 1024
+
+METHODS: dict[str, Callable] = {
+    "changelog_last_serial": mirror.changelog_last_serial,
+    "changelog_since_serial": mirror.changelog_since_serial,
+    "list_packages_with_serial": mirror.list_packages_with_serial,
+    "package_roles": mirror.package_roles,
+    "user_packages": mirror.user_packages,
+    "browse": mirror.browse,
+}
+REMOVED = {
+    "search": "This index does not support 'pip search' (or XML-RPC search); search on the web site instead.",
+    "system.multicall": "MultiCall requests are not supported; send one request per call.",
+}
+DEPRECATED = (
+    "changelog",
+    "package_data",
+    "package_urls",
+    "top_packages",
+    "list_packages",
+    "package_releases",
+    "release_urls",
+    "release_data",
+)
+
+
+def _parse(body: bytes) -> tuple[str, tuple]:
+    unmarshaller = xmlrpc.client.Unmarshaller()
+    parser = DefusedExpatParser(unmarshaller)
+    parser.feed(body)
+    parser.close()
+    return unmarshaller.getmethodname(), unmarshaller.close()
+
+
+def _xml(payload, *, fault: bool = False) -> HttpResponse:
+    body = xmlrpc.client.dumps(payload, methodresponse=not fault, allow_none=True)
+    response = HttpResponse(body.encode(), content_type="text/xml; charset=utf-8")
+    for header, value in CORS_HEADERS.items():
+        response[header] = value
+    return response
+
+
+def _fault(code: int, message: str) -> HttpResponse:
+    return _xml(xmlrpc.client.Fault(code, message), fault=True)
+
+
+@csrf_exempt
+@require_POST
+def rpc(request):
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
+        return _fault(-32600, f"Request too large: XML-RPC bodies are limited to {MAX_BODY} bytes.")
+    try:
+        method, params = _parse(request.body)
+    except (
+        RequestDataTooBig,
+        DefusedXmlException,
+        ExpatError,
+        xmlrpc.client.ResponseError,
+        ValueError,
+        TypeError,
+    ):
+        return _fault(-32700, "Parse error: the request body is not a valid XML-RPC call.")
+    if method in REMOVED:
+        return _fault(-32500, f"RuntimeError: {REMOVED[method]}")
+    if method in DEPRECATED:
+        return _fault(
+            -32500, f"RuntimeError: '{method}' is deprecated; use the JSON API at /pypi/<name>/json."
+        )
+    function = METHODS.get(method)
+    if function is None:
+        return _fault(-32601, f"Method not found: {method!r} is not a method of this index.")
+    try:
+        result = function(*params)
+    except mirror.MirrorCallError as error:
+        return _fault(-32602, f"client error; {error}")
+    except TypeError:
+        return _fault(-32602, f"client error; wrong number or type of parameters for {method!r}.")
+    return _xml((result,))

@@ -1,0 +1,18 @@
+"""Choices used by the registry's models."""
+
+from django.db import models
+
+
+class ProjectStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    QUARANTINED = "quarantined", "Quarantined"
+
+
+class RoleName(models.TextChoices):
+    OWNER = "Owner", "Owner"
+    MAINTAINER = "Maintainer", "Maintainer"
+
+
+class PackageType(models.TextChoices):
+    SDIST = "sdist", "Source distribution"
+    WHEEL = "bdist_wheel", "Wheel"

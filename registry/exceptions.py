@@ -1,0 +1,41 @@
+"""Domain errors of the registry. Each carries one user-facing sentence; views map the class to a status."""
+
+
+class UploadError(Exception):
+    """Base of every refused upload; `message` is shown to the uploader as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidUpload(UploadError):
+    """The request or the distribution file is malformed or breaks a packaging rule (400)."""
+
+
+class InvalidFilename(InvalidUpload):
+    """The distribution filename breaks a rule (unsafe characters, extension, PEP 625/427 form)."""
+
+
+class InvalidMetadata(InvalidUpload):
+    """The core metadata sent with the upload is invalid."""
+
+
+class InvalidArchive(InvalidUpload):
+    """The archive itself is not an acceptable distribution file."""
+
+
+class UploadNotPermitted(UploadError):
+    """Authentication or authorization refused the upload (403)."""
+
+
+class NameConflict(UploadError):
+    """The project name conflicts with an existing project (409)."""
+
+
+class RateLimited(UploadError):
+    """Too many actions of this kind in a short time (429)."""
+
+
+class IndexReadOnly(UploadError):
+    """The index is in read-only mode (503)."""

@@ -1,0 +1,174 @@
+"""Projects, releases, files, roles and the journal mirrors replay."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from registry.enums import PackageType, ProjectStatus, RoleName
+
+
+class Project(models.Model):
+    """A name on the index. `normalized_name` is the PEP 503 form every lookup goes through."""
+
+    name = models.CharField(max_length=200)
+    normalized_name = models.CharField(max_length=200, unique=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    # Highest journal serial that concerns this project (PROTOCOLS.md §2.7); kept by the journal service.
+    last_serial = models.BigIntegerField(default=0)
+    total_size = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE)
+    # Per-project overrides an administrator may grant; None means the site-wide default.
+    upload_limit = models.BigIntegerField(null=True, blank=True, help_text="Largest file in bytes.")
+    total_size_limit = models.BigIntegerField(null=True, blank=True, help_text="Largest total in bytes.")
+
+    class Meta:
+        ordering = ["normalized_name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.Model):
+    """A user's right on a project: Owners administer, Maintainers upload."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="roles")
+    role_name = models.CharField(max_length=20, choices=RoleName.choices)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "project"], name="registry_role_one_per_user")]
+
+    def __str__(self):
+        return f"{self.role_name} {self.user} on {self.project}"
+
+
+class Release(models.Model):
+    """One version of a project with the core metadata of the upload that created it.
+
+    `canonical_version` makes `1.0` and `1.0.0` one release; `version` keeps the spelling first uploaded.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="releases")
+    version = models.CharField(max_length=100)
+    canonical_version = models.CharField(max_length=100)
+    is_prerelease = models.BooleanField(default=False)
+    created = models.DateTimeField(default=timezone.now)
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    yanked = models.BooleanField(default=False)
+    yanked_reason = models.TextField(blank=True, default="")
+    yanked_at = models.DateTimeField(null=True, blank=True)
+
+    # Core metadata (https://packaging.python.org/specifications/core-metadata/), as uploaded.
+    metadata_version = models.CharField(max_length=10)
+    summary = models.TextField(blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    description_content_type = models.CharField(max_length=200, blank=True, default="")
+    description_html = models.TextField(blank=True, default="")
+    keywords = models.TextField(blank=True, default="")
+    home_page = models.TextField(blank=True, default="")
+    download_url = models.TextField(blank=True, default="")
+    author = models.TextField(blank=True, default="")
+    author_email = models.TextField(blank=True, default="")
+    maintainer = models.TextField(blank=True, default="")
+    maintainer_email = models.TextField(blank=True, default="")
+    license = models.TextField(blank=True, default="")
+    license_expression = models.TextField(blank=True, default="")
+    license_files = models.JSONField(default=list, blank=True)
+    classifiers = models.JSONField(default=list, blank=True)
+    requires_python = models.TextField(blank=True, default="")
+    requires_dist = models.JSONField(default=list, blank=True)
+    provides_dist = models.JSONField(default=list, blank=True)
+    obsoletes_dist = models.JSONField(default=list, blank=True)
+    requires_external = models.JSONField(default=list, blank=True)
+    provides_extra = models.JSONField(default=list, blank=True)
+    # Label/URL pairs in upload order (Project-URL, PEP 753).
+    project_urls = models.JSONField(default=list, blank=True)
+    dynamic = models.JSONField(default=list, blank=True)
+    platforms = models.JSONField(default=list, blank=True)
+    supported_platforms = models.JSONField(default=list, blank=True)
+    import_names = models.JSONField(default=list, blank=True)
+    import_namespaces = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "canonical_version"], name="registry_release_unique_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project.name} {self.version}"
+
+
+class File(models.Model):
+    """A distribution file. The bytes live in package storage at `path`; digests are of those bytes."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="files")
+    filename = models.CharField(max_length=255, unique=True)
+    packagetype = models.CharField(max_length=20, choices=PackageType.choices)
+    python_version = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    md5_digest = models.CharField(max_length=32, db_index=True)
+    sha256_digest = models.CharField(max_length=64, unique=True)
+    blake2_256_digest = models.CharField(max_length=64, unique=True)
+    path = models.CharField(max_length=400, unique=True)
+    # sha256 of the METADATA served as the PEP 658 `.metadata` sibling; empty when there is none (sdists).
+    metadata_sha256_digest = models.CharField(max_length=64, blank=True, default="")
+    metadata_blake2_256_digest = models.CharField(max_length=64, blank=True, default="")
+    upload_time = models.DateTimeField(default=timezone.now)
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_via = models.CharField(max_length=200, blank=True, default="")
+    comment_text = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            # PROTOCOLS.md §1.6: one sdist per release.
+            models.UniqueConstraint(
+                fields=["release"], condition=models.Q(packagetype="sdist"), name="registry_file_one_sdist"
+            )
+        ]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def metadata_path(self) -> str:
+        return f"{self.path}.metadata"
+
+
+class UsedFilename(models.Model):
+    """Every filename ever stored. Rows are never deleted, so a deleted file's name stays burned."""
+
+    filename = models.CharField(max_length=255, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.filename
+
+
+class JournalEntry(models.Model):
+    """One change on the index. The id is the serial mirrors follow (`X-PyPI-Last-Serial`, XML-RPC)."""
+
+    name = models.CharField(max_length=200, help_text="Project display name at the time.")
+    normalized_name = models.CharField(max_length=200, db_index=True)
+    project = models.ForeignKey(Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    version = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 (mirrors see null)
+    action = models.CharField(max_length=400)
+    submitted = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True, default="")
+
+    class Meta:
+        verbose_name_plural = "journal entries"
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.name} {self.version or ''} {self.action}"

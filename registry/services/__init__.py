@@ -1,0 +1,1 @@
+"""Writes of the registry: each function is atomic, journaled, and enqueues its tasks on commit."""

@@ -1,0 +1,305 @@
+"""The upload service: who may upload where, then storing the file, its rows and journal entries at once.
+
+`upload_authorize` runs the identity-dependent checks of PROTOCOLS.md §1.4 (rows 9-13) before any time is
+spent on the file; `upload_publish` runs the remaining database checks (rows 23, 25-28) and writes.
+Nothing is written unless every check passed: files are stored first and removed again if the transaction
+fails, so a refused upload leaves no row and no file behind.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import ApiToken, User
+from accounts.services import has_two_factor, has_verified_primary_email, token_mark_used
+from moderation import policy
+from registry import storage
+from registry.enums import PackageType, ProjectStatus, RoleName
+from registry.exceptions import InvalidUpload, UploadNotPermitted
+from registry.models import File, Project, Release, Role, UsedFilename
+from registry.names import normalize
+from registry.selectors import project_get, release_get, role_get
+from registry.services.journal import journal_record
+from registry.services.projects import check_new_project_name
+from registry.upload.pipeline import UploadRequest, ValidatedUpload
+
+logger = logging.getLogger(__name__)
+
+FILE_REUSE_HELP = "See /help/#file-name-reuse for more information."
+
+
+@dataclass(frozen=True)
+class UploadTarget:
+    """Where an authorized upload goes: an existing project, or a new one named `name`."""
+
+    user: User
+    token: ApiToken
+    project: Project | None
+    name: str
+    max_file_size: int
+    max_project_size: int
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    file: File
+    created: bool  # False when an identical file was already there (a no-op re-upload)
+
+
+def upload_authorize(*, token: ApiToken, request: UploadRequest) -> UploadTarget:
+    """Check that the token's user may upload this request's project, creating it if it is new.
+
+    Raises UploadNotPermitted (403), InvalidUpload (400) and the name-policy errors of new projects.
+    """
+    user = token.user
+    project = project_get(name=request.name)
+    if project is None:
+        _check_account(user)
+        if token.project_id is not None:
+            raise UploadNotPermitted(
+                "Invalid API Token: project-scoped token used outside of a project context"
+            )
+        refusal = policy.flag_refusal(policy.FlagId.DISALLOW_NEW_PROJECT_REGISTRATION)
+        if refusal:
+            raise UploadNotPermitted(refusal)
+        check_new_project_name(request.name)
+        return UploadTarget(
+            user=user,
+            token=token,
+            project=None,
+            name=request.name,
+            max_file_size=settings.WHARF_MAX_FILE_SIZE,
+            max_project_size=settings.WHARF_MAX_PROJECT_SIZE,
+        )
+    if token.project_id is not None and token.project_id != project.pk:
+        raise UploadNotPermitted(
+            f"Invalid API Token: project-scoped token is not valid for project: '{project.normalized_name}'"
+        )
+    if role_get(user=user, project=project) is None:
+        raise UploadNotPermitted(
+            f"The user '{user.username}' isn't allowed to upload to project '{project.name}'. "
+            "See /help/#project-name for more information."
+        )
+    if project.status == ProjectStatus.QUARANTINED:
+        raise UploadNotPermitted(
+            f"Project '{project.name}' is quarantined by the index moderators, so no files can be uploaded "
+            "to it. See the project's manage page for the reason."
+        )
+    _check_account(user)
+    return UploadTarget(
+        user=user,
+        token=token,
+        project=project,
+        name=project.name,
+        max_file_size=max(settings.WHARF_MAX_FILE_SIZE, project.upload_limit or 0),
+        max_project_size=max(settings.WHARF_MAX_PROJECT_SIZE, project.total_size_limit or 0),
+    )
+
+
+def _check_account(user: User) -> None:
+    """Verified primary email and, when the site requires it, two-factor authentication (rows 12-13)."""
+    if not has_verified_primary_email(user):
+        raise UploadNotPermitted(
+            f"User '{user.username}', associated with the API token used, does not have a verified primary "
+            "email address. Please add a verified primary email before attempting to upload to this index. "
+            "See /help/#verified-email for more information."
+        )
+    if settings.WHARF_REQUIRE_2FA_FOR_UPLOAD and not has_two_factor(user):
+        raise UploadNotPermitted(
+            f"User '{user.username}', associated with the API token used, does not have two-factor "
+            "authentication enabled. Please enable two-factor authentication before attempting to upload "
+            "to this index. See /help/#two-factor-authentication for more information."
+        )
+
+
+def upload_publish(*, target: UploadTarget, upload: ValidatedUpload, user_agent: str = "") -> UploadResult:
+    """Store the file and record it: project (if new), release (if new), file, journal.
+
+    An identical re-upload returns the existing file with `created=False` and changes nothing.
+    Raises InvalidUpload for duplicates, burned filenames, closed releases and size limits.
+    """
+    existing = _existing_file(upload)
+    if existing is not None:
+        return UploadResult(file=existing, created=False)
+    _check_file_can_be_added(target, upload)
+
+    path = storage.file_path(blake2_256_digest=upload.file.blake2_256_digest, filename=upload.filename)
+    storage.store_file(upload.file.path, path=path)
+    if upload.core_metadata is not None:
+        storage.store_bytes(upload.core_metadata, path=f"{path}.metadata")
+    try:
+        with transaction.atomic():
+            file = _record_upload(target, upload, path=path, user_agent=user_agent)
+    except IntegrityError:
+        _discard_stored(path)
+        # Another upload won a race for the same filename, digest or sdist slot; report it as PyPI would.
+        raise InvalidUpload(_already_exists(upload)) from None
+    except BaseException:
+        _discard_stored(path)
+        raise
+    return UploadResult(file=file, created=True)
+
+
+def _existing_file(upload: ValidatedUpload) -> File | None:
+    """The identical file when this is a re-upload; InvalidUpload when the name or bytes are taken."""
+    received = upload.file
+    clash = (
+        File.objects.filter(filename=upload.filename).first()
+        or File.objects.filter(blake2_256_digest=received.blake2_256_digest).first()
+    )
+    if clash is None:
+        if UsedFilename.objects.filter(filename=upload.filename).exists():
+            raise InvalidUpload(
+                "This filename was previously used by a file that has since been deleted. "
+                f"Use a different version. {FILE_REUSE_HELP}"
+            )
+        return None
+    identical = (
+        clash.filename == upload.filename
+        and clash.sha256_digest == received.sha256_digest
+        and clash.blake2_256_digest == received.blake2_256_digest
+    )
+    if identical:
+        return clash
+    raise InvalidUpload(_already_exists(upload))
+
+
+def _already_exists(upload: ValidatedUpload) -> str:
+    # twine --skip-existing recognises this message by its start (PROTOCOLS.md §1.6): keep it.
+    return (
+        f"File already exists ('{upload.filename}', with blake2_256 hash "
+        f"'{upload.file.blake2_256_digest}'). {FILE_REUSE_HELP}"
+    )
+
+
+def _check_file_can_be_added(target: UploadTarget, upload: ValidatedUpload) -> None:
+    project = target.project
+    if project is None:
+        return
+    if project.total_size + upload.file.size > target.max_project_size:
+        limit_gb = target.max_project_size // (1024**3)
+        raise InvalidUpload(
+            f"Project size too large. Limit for project '{project.name}' total size is {limit_gb} GB. "
+            "See /help/#project-size-limit for more information."
+        )
+    release = release_get(project=project, canonical_version=upload.request.canonical_version)
+    if release is None:
+        return
+    window = timedelta(days=settings.WHARF_RELEASE_UPLOAD_WINDOW_DAYS)
+    if release.created < timezone.now() - window:
+        raise InvalidUpload(
+            f"Uploading new files to releases older than {settings.WHARF_RELEASE_UPLOAD_WINDOW_DAYS} days "
+            "is not allowed."
+        )
+    if (
+        upload.request.form.filetype == PackageType.SDIST
+        and release.files.filter(packagetype=PackageType.SDIST).exists()
+    ):
+        raise InvalidUpload("Only one sdist may be uploaded per release.")
+
+
+def _record_upload(target: UploadTarget, upload: ValidatedUpload, *, path: str, user_agent: str) -> File:
+    user = target.user
+    project = target.project
+    new_entries: list[tuple[str, str | None]] = []
+    if project is None:
+        project = Project.objects.create(name=target.name, normalized_name=normalize(target.name))
+        Role.objects.create(user=user, project=project, role_name=RoleName.OWNER)
+        new_entries += [("create", None), (f"add {RoleName.OWNER} {user.username}", None)]
+    else:
+        project = Project.objects.select_for_update().get(pk=project.pk)
+
+    request = upload.request
+    release = release_get(project=project, canonical_version=request.canonical_version)
+    if release is None:
+        release = Release.objects.create(project=project, uploader=user, **_release_fields(upload))
+        new_entries.append(("new release", release.version))
+
+    received = upload.file
+    file = File.objects.create(
+        release=release,
+        filename=upload.filename,
+        packagetype=request.form.filetype,
+        python_version=request.form.pyversion,
+        size=received.size,
+        md5_digest=received.md5_digest,
+        sha256_digest=received.sha256_digest,
+        blake2_256_digest=received.blake2_256_digest,
+        path=path,
+        metadata_sha256_digest=_sha256(upload.core_metadata),
+        metadata_blake2_256_digest=_blake2(upload.core_metadata),
+        uploader=user,
+        uploaded_via=user_agent[:200],
+        comment_text=request.form.comment,
+    )
+    UsedFilename.objects.create(filename=file.filename)
+    Project.objects.filter(pk=project.pk).update(total_size=F("total_size") + received.size)
+    token_mark_used(target.token)
+    new_entries.append((f"add {request.form.pyversion} file {file.filename}", release.version))
+    for action, version in new_entries:
+        journal_record(project=project, action=action, actor=user, version=version)
+    return file
+
+
+def _release_fields(upload: ValidatedUpload) -> dict:
+    """Release columns from the uploaded core metadata, kept as the uploader spelled them."""
+    request = upload.request
+    md = request.metadata
+    raw = request.form.metadata_fields
+
+    def one(key: str) -> str:
+        return raw.get(key, [""])[0]
+
+    return {
+        "version": request.version,
+        "canonical_version": request.canonical_version,
+        "is_prerelease": md.version.is_prerelease,
+        "description_html": upload.description_html,
+        "metadata_version": md.metadata_version,
+        "summary": md.summary or "",
+        "description": md.description or "",
+        "description_content_type": md.description_content_type or "",
+        "keywords": one("keywords"),
+        "home_page": md.home_page or "",
+        "download_url": md.download_url or "",
+        "author": md.author or "",
+        "author_email": md.author_email or "",
+        "maintainer": md.maintainer or "",
+        "maintainer_email": md.maintainer_email or "",
+        "license": md.license or "",
+        "license_expression": str(md.license_expression or ""),
+        "license_files": raw.get("license_file", []),
+        "classifiers": raw.get("classifiers", []),
+        "requires_python": one("requires_python"),
+        "requires_dist": raw.get("requires_dist", []),
+        "provides_dist": raw.get("provides_dist", []),
+        "obsoletes_dist": raw.get("obsoletes_dist", []),
+        "requires_external": raw.get("requires_external", []),
+        "provides_extra": raw.get("provides_extra", []),
+        "project_urls": [[label, url] for label, url in (md.project_urls or {}).items()],
+        "dynamic": [field.title() for field in (md.dynamic or [])],
+        "platforms": raw.get("platform", []),
+        "supported_platforms": raw.get("supported_platform", []),
+        "import_names": raw.get("import_name", []),
+        "import_namespaces": raw.get("import_namespace", []),
+    }
+
+
+def _sha256(data: bytes | None) -> str:
+    return hashlib.sha256(data).hexdigest() if data is not None else ""
+
+
+def _blake2(data: bytes | None) -> str:
+    return hashlib.blake2b(data, digest_size=32).hexdigest() if data is not None else ""
+
+
+def _discard_stored(path: str) -> None:
+    """Remove what this upload stored unless a committed file row points at it (identical bytes)."""
+    if not File.objects.filter(path=path).exists():
+        storage.delete_stored(path, f"{path}.metadata")

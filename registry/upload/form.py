@@ -1,0 +1,114 @@
+"""The upload request's own fields (PROTOCOLS.md §1.2): sanitizing, then the form checks of rows 5-6 of §1.4.
+
+Input is a mapping of field name to the list of its values, as the multipart body carried them.
+"""
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from registry.exceptions import InvalidUpload
+from registry.names import PROJECT_NAME_RE
+
+CORE_METADATA_HELP = "See https://packaging.python.org/specifications/core-metadata for more information."
+HEX_DIGEST_RE = re.compile(r"[A-Fa-f0-9]{64}\Z")
+FILETYPES = ("sdist", "bdist_wheel")
+# Fields of the upload itself; every other field is core metadata.
+UPLOAD_FIELDS = {
+    ":action",
+    "protocol_version",
+    "filetype",
+    "pyversion",
+    "md5_digest",
+    "sha256_digest",
+    "blake2_256_digest",
+    "comment",
+    "content",
+    "gpg_signature",
+    "attestations",
+}
+
+
+@dataclass(frozen=True)
+class UploadForm:
+    filetype: str
+    pyversion: str
+    md5_digest: str
+    sha256_digest: str
+    blake2_256_digest: str
+    comment: str
+    metadata_fields: dict[str, list[str]]
+
+    @property
+    def name(self) -> str:
+        return self.metadata_fields.get("name", [""])[0]
+
+
+def sanitize_fields(fields: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Drop distutils' `UNKNOWN` placeholders and empty values; escape NUL (BAD_INPUTS A10-A12)."""
+    clean: dict[str, list[str]] = {}
+    for key, values in fields.items():
+        kept = [value.replace("\x00", "\\x00") for value in values if value.strip() not in ("", "UNKNOWN")]
+        if kept:
+            clean[key] = kept
+    return clean
+
+
+def check_no_file_fields(file_fields: Sequence[str]) -> None:
+    """Only `content` (and the ignored `gpg_signature`) may arrive as file parts (BAD_INPUTS A6)."""
+    for field in file_fields:
+        if field not in ("content", "gpg_signature"):
+            raise InvalidUpload(f"{field}: Should not be a tuple.")
+
+
+def parse_upload_form(fields: Mapping[str, Sequence[str]]) -> UploadForm:
+    """Check protocol version and the upload fields; raise InvalidUpload with Warehouse's message."""
+    fields = sanitize_fields(fields)
+    if fields.get("protocol_version", ["1"])[0] != "1":
+        raise InvalidUpload("Unknown protocol version.")
+
+    def single(key: str) -> str:
+        return fields.get(key, [""])[0].strip()
+
+    name = single("name")
+    if not name or not PROJECT_NAME_RE.match(name):
+        reason = (
+            "This field is required."
+            if not name
+            else (
+                "Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'."
+            )
+        )
+        shown = name[:30] + "..." + name[-30:] if len(name) > 60 else name
+        raise InvalidUpload(f"{shown!r} is an invalid value for Name. Error: {reason} {CORE_METADATA_HELP}")
+
+    filetype, pyversion = single("filetype"), single("pyversion")
+    sha256, blake2, md5 = single("sha256_digest"), single("blake2_256_digest"), single("md5_digest")
+    if blake2 and not HEX_DIGEST_RE.match(blake2):
+        raise InvalidUpload(
+            "Invalid value for blake2_256_digest. Error: Use a valid, hex-encoded, BLAKE2 message digest."
+        )
+    if filetype not in FILETYPES:
+        raise InvalidUpload("Invalid value for filetype. Error: Use a known file type.")
+    if sha256 and not HEX_DIGEST_RE.match(sha256):
+        raise InvalidUpload(
+            "Invalid value for sha256_digest. Error: Use a valid, hex-encoded, SHA256 message digest."
+        )
+    if filetype != "sdist" and not pyversion:
+        raise InvalidUpload("Error: Python version is required for binary distribution uploads.")
+    if filetype == "sdist":
+        if pyversion and pyversion != "source":
+            raise InvalidUpload("Error: Use 'source' as Python version for an sdist.")
+        pyversion = "source"
+    if not (md5 or sha256 or blake2):
+        raise InvalidUpload("Error: Include at least one message digest.")
+
+    return UploadForm(
+        filetype=filetype,
+        pyversion=pyversion,
+        md5_digest=md5.lower(),
+        sha256_digest=sha256.lower(),
+        blake2_256_digest=blake2.lower(),
+        comment=single("comment"),
+        metadata_fields={key: values for key, values in fields.items() if key not in UPLOAD_FIELDS},
+    )

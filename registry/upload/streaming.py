@@ -1,0 +1,165 @@
+"""Receiving the upload body: the `content` part streams to a temporary file, hashed as it arrives.
+
+Nothing is held whole in memory, the size cap stops the transfer early, and the temporary file is removed
+when the request ends whatever happened (the service hard-links it into storage when the upload succeeds).
+"""
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
+
+from registry.exceptions import InvalidUpload
+
+CHUNK_SIZE = 256 * 1024
+
+
+@dataclass
+class ReceivedFile:
+    """The `content` part as it arrived: where it sits, what it claimed to be, and its digests."""
+
+    path: Path
+    filename: str
+    content_type: str
+    size: int
+    md5_digest: str
+    sha256_digest: str
+    blake2_256_digest: str
+
+
+@dataclass
+class ReceivedUpload:
+    fields: dict[str, list[str]]
+    file: ReceivedFile | None
+    file_fields: list[str] = field(default_factory=list)  # names of every part sent as a file
+    content_parts: int = 0
+    too_large: bool = False
+    size_cap: int = 0
+
+
+class _RawFilenameParser(MultiPartParser):
+    """Django strips directories and odd characters from filenames; the upload rules need what was sent."""
+
+    def sanitize_file_name(self, file_name):
+        return file_name or None
+
+
+class DistributionFileHandler(FileUploadHandler):
+    """Streams the `content` part to disk with md5, sha256 and blake2b-256 computed on the way."""
+
+    chunk_size = CHUNK_SIZE
+
+    def __init__(self, *, max_size: int, temp_dir: str):
+        super().__init__()
+        self.max_size = max_size
+        self.temp_dir = temp_dir
+        self.received: ReceivedFile | None = None
+        self.file_fields: list[str] = []
+        self.content_parts = 0
+        self.too_large = False
+        self._handle = None
+
+    def new_file(
+        self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None
+    ):
+        super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
+        self.file_fields.append(field_name)
+        if field_name != "content":
+            raise SkipFile()
+        self.content_parts += 1
+        if self.content_parts > 1:
+            raise SkipFile()
+        fd, path = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=self.temp_dir)
+        self._handle = os.fdopen(fd, "wb")
+        self._path = Path(path)
+        self._size = 0
+        self._hashes = (hashlib.md5(usedforsecurity=False), hashlib.sha256(), hashlib.blake2b(digest_size=32))
+
+    def receive_data_chunk(self, raw_data, start):
+        if self._handle is None:
+            return None
+        self._size += len(raw_data)
+        if self._size > self.max_size:
+            self.too_large = True
+            self.discard()
+            # Read and drop the rest of the body so the client gets our answer, not a reset connection.
+            raise StopUpload(connection_reset=False)
+        self._handle.write(raw_data)
+        for digest in self._hashes:
+            digest.update(raw_data)
+        return None
+
+    def file_complete(self, file_size):
+        if self._handle is None:
+            return None
+        self._handle.close()
+        self._handle = None
+        md5, sha256, blake2 = (digest.hexdigest() for digest in self._hashes)
+        self.received = ReceivedFile(
+            path=self._path,
+            filename=self.file_name,
+            content_type=self.content_type or "",
+            size=self._size,
+            md5_digest=md5,
+            sha256_digest=sha256,
+            blake2_256_digest=blake2,
+        )
+        return None
+
+    def upload_interrupted(self):
+        self.discard()
+
+    def discard(self):
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+            self._path.unlink(missing_ok=True)
+
+
+def upload_size_cap() -> int:
+    """The most any file may stream in before its project is known: the site limit or a larger override."""
+    from django.db.models import Max
+
+    from registry.models import Project
+
+    largest_override = Project.objects.aggregate(largest=Max("upload_limit"))["largest"] or 0
+    return max(settings.WHARF_MAX_FILE_SIZE, largest_override)
+
+
+@contextmanager
+def receive_upload(request) -> Iterator[ReceivedUpload]:
+    """Parse the multipart body of `request`; the temporary file is deleted when the block ends."""
+    Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+    size_cap = upload_size_cap()
+    handler = DistributionFileHandler(max_size=size_cap, temp_dir=settings.FILE_UPLOAD_TEMP_DIR)
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if not content_type.startswith("multipart/form-data"):
+        raise InvalidUpload("Upload payload does not have a file.")
+    try:
+        post, _files = _RawFilenameParser(request.META, request, [handler], request.encoding).parse()
+    except MultiPartParserError as error:
+        handler.discard()
+        raise InvalidUpload(f"The upload request is not valid multipart form data: {error}.") from None
+    except Exception:
+        handler.discard()
+        raise
+    received = ReceivedUpload(
+        fields={key: post.getlist(key) for key in post},
+        file=handler.received,
+        file_fields=handler.file_fields,
+        content_parts=handler.content_parts,
+        too_large=handler.too_large,
+        size_cap=size_cap,
+    )
+    try:
+        yield received
+    finally:
+        if handler.received is not None:
+            handler.received.path.unlink(missing_ok=True)

@@ -1,0 +1,193 @@
+"""Fixtures shared by the whole suite: users and tokens, uploads through the test client, state snapshots."""
+
+import base64
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from accounts.services import token_create, user_create
+from moderation.models import AdminFlag
+from registry import cache
+from registry.models import File, JournalEntry, Project, Release, Role, UsedFilename
+from tests.builders import Dist
+from tests.multipart import FilePart, encode
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing strength is not under test; PBKDF2's million rounds would dominate the suite's time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(settings, tmp_path):
+    """Each test stores packages and partial uploads in its own directories."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "packages": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "packages"), "base_url": "/packages/"},
+        },
+    }
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "uploads")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Serials restart with each test database, so cached pages must not outlive a test."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(
+        username: str = "alice", *, verified: bool = True, email: str | None = None, superuser: bool = False
+    ):
+        return user_create(
+            username=username,
+            email=email or f"{username}@example.com",
+            password="correct horse battery staple",
+            verified_email=verified,
+            superuser=superuser,
+        )
+
+    return make
+
+
+@pytest.fixture
+def alice(make_user):
+    return make_user("alice")
+
+
+@pytest.fixture
+def make_token(db):
+    def make(user, *, project=None, description: str | None = None, expires=None) -> str:
+        description = description or f"token {user.api_tokens.count() + 1}"
+        return token_create(user=user, description=description, project=project, expires=expires).raw
+
+    return make
+
+
+@pytest.fixture
+def alice_token(alice, make_token):
+    return make_token(alice)
+
+
+def basic_auth(username: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+def upload_parts(
+    dist: Dist,
+    *,
+    digests: bool = True,
+    content_type: str | None = "application/octet-stream",
+    overrides: dict | None = None,
+    drop: tuple[str, ...] = (),
+) -> list:
+    fields = dict(dist.fields)
+    if digests:
+        fields["sha256_digest"] = [dist.sha256]
+        fields["blake2_256_digest"] = [dist.blake2_256]
+    fields.update(overrides or {})
+    parts: list = []
+    for key, values in fields.items():
+        if key in drop:
+            continue
+        for value in values if isinstance(values, list) else [values]:
+            parts.append((key, value))
+    if "content" not in drop:
+        parts.append(("content", FilePart(dist.filename, dist.content, content_type)))
+    return parts
+
+
+@pytest.fixture
+def upload(client, django_capture_on_commit_callbacks):
+    """POST a distribution to /legacy/ through Django's test client, as twine would.
+
+    On-commit callbacks run as they would after a real commit (the test's transaction never commits).
+    """
+
+    def post(
+        dist: Dist | None = None,
+        *,
+        token: str | None = None,
+        parts: list | None = None,
+        authorization: str | None = None,
+        path: str = "/legacy/",
+        **options,
+    ):
+        body, content_type = encode(parts if parts is not None else upload_parts(dist, **options))
+        headers = {}
+        if authorization is not None:
+            headers["HTTP_AUTHORIZATION"] = authorization
+        elif token is not None:
+            headers["HTTP_AUTHORIZATION"] = basic_auth("__token__", token)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.generic("POST", path, body, content_type=content_type, **headers)
+
+    return post
+
+
+def stored_paths() -> set[str]:
+    root = Path(settings.STORAGES["packages"]["OPTIONS"]["location"])
+    return (
+        {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+        if root.exists()
+        else set()
+    )
+
+
+def temp_uploads() -> set[str]:
+    root = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    return set(os.listdir(root)) if root.exists() else set()
+
+
+def state() -> dict:
+    """Everything an upload may write: row counts, stored files and leftover temporary files."""
+    return {
+        "projects": Project.objects.count(),
+        "releases": Release.objects.count(),
+        "files": File.objects.count(),
+        "roles": Role.objects.count(),
+        "journal": JournalEntry.objects.count(),
+        "used_filenames": UsedFilename.objects.count(),
+        "stored": stored_paths(),
+        "temp": temp_uploads(),
+    }
+
+
+@pytest.fixture
+def unchanged():
+    """Assert at the end of a block that nothing was written: `with unchanged(): ...`."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def check():
+        before = state()
+        yield
+        assert state() == before
+
+    return check
+
+
+@pytest.fixture
+def set_flag(db):
+    def switch(flag_id: str, enabled: bool = True, message: str | None = None) -> AdminFlag:
+        from moderation import policy
+
+        flag, _ = AdminFlag.objects.get_or_create(
+            id=flag_id, defaults={"description": flag_id, "message": message or f"{flag_id} is on."}
+        )
+        flag.enabled = enabled
+        if message:
+            flag.message = message
+        flag.save()
+        policy.forget_flags()
+        return flag
+
+    return switch

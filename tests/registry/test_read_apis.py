@@ -1,0 +1,275 @@
+"""Simple (PEP 503/691/658/700), JSON and file APIs as pip, uv and mirrors read them."""
+
+import json
+import xmlrpc.client
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from registry.models import File, JournalEntry, Project, Release
+from tests import builders
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+PIP_ACCEPT = (
+    "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"
+)
+JSON = "application/vnd.pypi.simple.v1+json"
+
+
+@pytest.fixture
+def published(upload, alice_token):
+    """demo 1.0 (sdist + wheel with Requires-Python), demo 2.0 wheel, Other-Project 0.1 sdist."""
+    extra = {"requires_python": [">=3.8"]}
+    for dist in (
+        builders.sdist("demo", "1.0", fields=extra, metadata_extra="Requires-Python: >=3.8\n"),
+        builders.wheel("demo", "1.0", fields=extra, metadata_extra="Requires-Python: >=3.8\n"),
+        builders.wheel("demo", "2.0"),
+        builders.sdist("Other_Project", "0.1"),
+    ):
+        response = upload(dist, token=alice_token)
+        assert response.status_code == 200, response.reason_phrase
+    return Project.objects.get(normalized_name="demo")
+
+
+def test_project_page_html(client, published):
+    response = client.get("/simple/demo/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html"
+    assert response["Vary"] == "Accept"
+    assert response["X-PyPI-Last-Serial"] == str(published.last_serial)
+    assert response["Cache-Control"] == "public, max-age=600"
+    body = response.content.decode()
+    wheel = File.objects.get(filename="demo-1.0-py3-none-any.whl")
+    assert f'#sha256={wheel.sha256_digest}"' in body
+    assert 'data-requires-python="&gt;=3.8"' in body
+    assert f'data-core-metadata="sha256={wheel.metadata_sha256_digest}"' in body
+    assert f'data-dist-info-metadata="sha256={wheel.metadata_sha256_digest}"' in body
+    assert '<meta name="pypi:repository-version" content="1.4">' in body
+    assert body.count("<a ") == 3
+
+
+def test_project_page_json_for_pip(client, published):
+    response = client.get("/simple/demo/", HTTP_ACCEPT=PIP_ACCEPT)
+    assert response["Content-Type"] == JSON
+    page = json.loads(response.content)
+    assert page["meta"] == {"api-version": "1.4", "_last-serial": published.last_serial}
+    assert page["name"] == "demo"
+    assert page["versions"] == ["1.0", "2.0"]
+    assert [f["filename"] for f in page["files"]] == [
+        "demo-1.0-py3-none-any.whl",
+        "demo-1.0.tar.gz",
+        "demo-2.0-py3-none-any.whl",
+    ]
+    wheel, sdist = page["files"][0], page["files"][1]
+    assert wheel["url"].startswith("http://testserver/packages/")
+    assert wheel["requires-python"] == ">=3.8"
+    assert wheel["core-metadata"] == {
+        "sha256": File.objects.get(filename=wheel["filename"]).metadata_sha256_digest
+    }
+    assert sdist["core-metadata"] is False and sdist["yanked"] is False
+    assert isinstance(wheel["size"], int) and wheel["upload-time"].endswith("Z")
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("", "text/html"),
+        ("text/plain", "text/html"),
+        ("*/*", "text/html"),
+        ("application/vnd.pypi.simple.v1+json", JSON),
+        ("application/vnd.pypi.simple.latest+json", JSON),
+        ("application/vnd.pypi.simple.v1+html", "application/vnd.pypi.simple.v1+html"),
+        (
+            "text/html;q=0.01, application/vnd.pypi.simple.v1+html;q=0.2, "
+            "application/vnd.pypi.simple.v1+json",
+            JSON,
+        ),
+        ("text/html, application/vnd.pypi.simple.v1+html, application/vnd.pypi.simple.v1+json", "text/html"),
+    ],
+)
+def test_content_negotiation(client, published, accept, expected):
+    assert client.get("/simple/demo/", HTTP_ACCEPT=accept)["Content-Type"] == expected
+
+
+def test_format_query_parameter(client, published):
+    assert client.get("/simple/demo/", {"format": JSON})["Content-Type"] == JSON
+
+
+def test_non_normalized_names_redirect(client, published):
+    response = client.get("/simple/Other_Project/")
+    assert response.status_code == 301
+    assert response["Location"] == "/simple/other-project/"
+    assert client.get("/simple/demo").status_code == 301
+
+
+def test_unknown_project_is_404(client, published):
+    response = client.get("/simple/nope/")
+    assert response.status_code == 404
+    assert response.content == b"404 Not Found\n"
+
+
+def test_etag_and_304(client, published):
+    first = client.get("/simple/demo/", HTTP_ACCEPT=JSON)
+    again = client.get("/simple/demo/", HTTP_ACCEPT=JSON, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_page_changes_after_upload(client, published, upload, alice_token):
+    before = client.get("/simple/demo/", HTTP_ACCEPT=JSON)
+    assert upload(builders.wheel("demo", "3.0"), token=alice_token).status_code == 200
+    after = client.get("/simple/demo/", HTTP_ACCEPT=JSON)
+    assert json.loads(after.content)["versions"] == ["1.0", "2.0", "3.0"]
+    assert int(after["X-PyPI-Last-Serial"]) > int(before["X-PyPI-Last-Serial"])
+    assert after["ETag"] != before["ETag"]
+
+
+def test_yanked_release_is_marked(client, published):
+    Release.objects.filter(version="2.0").update(yanked=True, yanked_reason="broken build")
+    JournalEntry.objects.create(name="demo", normalized_name="demo", project=published, action="yank release")
+    from registry import cache
+
+    cache.clear()
+    page = json.loads(client.get("/simple/demo/", HTTP_ACCEPT=JSON).content)
+    assert page["files"][-1]["yanked"] == "broken build"
+    assert 'data-yanked="broken build"' in client.get("/simple/demo/").content.decode()
+
+
+def test_index_lists_projects_with_serials(client, published):
+    response = client.get("/simple/", HTTP_ACCEPT=JSON)
+    page = json.loads(response.content)
+    assert page["meta"]["_last-serial"] == JournalEntry.objects.latest("id").id
+    assert page["projects"] == [
+        {"name": "demo", "_last-serial": published.last_serial},
+        {"name": "Other_Project", "_last-serial": Project.objects.get(name="Other_Project").last_serial},
+    ]
+    assert response["X-PyPI-Last-Serial"] == str(page["meta"]["_last-serial"])
+    html = client.get("/simple/").content.decode()
+    assert '<a href="/simple/other-project/">Other_Project</a>' in html
+
+
+def test_quarantined_projects_are_hidden(client, published):
+    published.status = "quarantined"
+    published.save()
+    from registry import cache
+
+    cache.clear()
+    assert client.get("/simple/demo/").status_code == 404
+    assert "demo" not in [
+        p["name"] for p in json.loads(client.get("/simple/", HTTP_ACCEPT=JSON).content)["projects"]
+    ]
+    assert client.get("/pypi/demo/json").status_code == 404
+    path = File.objects.filter(release__project=published).first().path
+    assert client.get(f"/packages/{path}").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/simple/demo/", "/simple/", "/pypi/demo/json"])
+def test_query_counts(client, published, path, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        client.get(path, HTTP_ACCEPT=JSON)
+    with CaptureQueriesContext(connection) as cached:
+        client.get(path, HTTP_ACCEPT=JSON)
+    assert len(cached) == 0, [query["sql"] for query in cached]
+
+
+def test_files_and_metadata_are_served(client, published):
+    wheel = File.objects.get(filename="demo-1.0-py3-none-any.whl")
+    response = client.get(f"/packages/{wheel.path}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == open_stored(wheel.path)
+    assert response["ETag"] == f'"{wheel.sha256_digest}"'
+    metadata = client.get(f"/packages/{wheel.path}.metadata")
+    body = b"".join(metadata.streaming_content)
+    assert body.startswith(b"Metadata-Version: 2.1")
+    import hashlib
+
+    assert hashlib.sha256(body).hexdigest() == wheel.metadata_sha256_digest
+    sdist = File.objects.get(filename="demo-1.0.tar.gz")
+    assert client.get(f"/packages/{sdist.path}.metadata").status_code == 404
+    assert client.get("/packages/" + "0" * 2 + "/00/" + "0" * 60 + "/x-1.0.tar.gz").status_code == 404
+
+
+def open_stored(path):
+    from registry.storage import open_stored as open_file
+
+    with open_file(path) as handle:
+        return handle.read()
+
+
+def test_json_api(client, published):
+    response = client.get("/pypi/demo/json")
+    assert response.status_code == 200
+    assert response["X-PyPI-Last-Serial"] == str(published.last_serial)
+    document = json.loads(response.content)
+    assert set(document) == {"info", "last_serial", "releases", "urls", "vulnerabilities", "ownership"}
+    assert document["info"]["name"] == "demo" and document["info"]["version"] == "2.0"
+    assert document["info"]["project_url"] == "http://testserver/project/demo/"
+    assert sorted(document["releases"]) == ["1.0", "2.0"]
+    assert [f["filename"] for f in document["releases"]["1.0"]] == [
+        "demo-1.0-py3-none-any.whl",
+        "demo-1.0.tar.gz",
+    ]
+    url = document["urls"][0]
+    assert set(url["digests"]) == {"md5", "sha256", "blake2b_256"}
+    assert url["packagetype"] == "bdist_wheel" and url["python_version"] == "py3"
+    assert document["ownership"] == {"organization": None, "roles": [{"role": "Owner", "user": "alice"}]}
+
+
+def test_json_api_version_and_redirects(client, published):
+    document = json.loads(client.get("/pypi/demo/1.0.0/json").content)
+    assert document["info"]["version"] == "1.0"
+    assert "releases" not in document
+    assert client.get("/pypi/demo/9.9/json").status_code == 404
+    assert client.get("/pypi/nope/json").json() == {"message": "Not Found"}
+    redirect = client.get("/pypi/Other_Project/json")
+    assert (redirect.status_code, redirect["Location"]) == (301, "/pypi/other-project/json")
+
+
+def test_json_latest_skips_yanked_and_prereleases(client, upload, alice_token):
+    for version in ("1.0", "2.0", "3.0a1"):
+        assert upload(builders.wheel("demo", version), token=alice_token).status_code == 200
+    Release.objects.filter(version="2.0").update(yanked=True)
+    JournalEntry.objects.create(
+        name="demo", normalized_name="demo", action="yank release", project=Project.objects.get()
+    )
+    from registry import cache
+
+    cache.clear()
+    assert client.get("/pypi/demo/json").json()["info"]["version"] == "1.0"
+
+
+def rpc(client, method, *params):
+    body = xmlrpc.client.dumps(params, method).encode()
+    response = client.post("/pypi", body, content_type="text/xml")
+    assert response.status_code == 200
+    return xmlrpc.client.loads(response.content)[0][0]
+
+
+def test_xmlrpc_mirror_methods(client, published):
+    last = JournalEntry.objects.latest("id").id
+    assert rpc(client, "changelog_last_serial") == last
+    assert rpc(client, "list_packages_with_serial") == {
+        "demo": published.last_serial,
+        "Other_Project": Project.objects.get(name="Other_Project").last_serial,
+    }
+    changes = rpc(client, "changelog_since_serial", last - 1)
+    assert changes == [
+        ["Other_Project", "0.1", changes[0][2], "add source file other_project-0.1.tar.gz", last]
+    ]
+    assert rpc(client, "package_roles", "DEMO") == [["Owner", "alice"]]
+    assert rpc(client, "user_packages", "alice") == [["Owner", "demo"], ["Owner", "Other_Project"]]
+
+
+def test_xmlrpc_refuses_search_and_entities(client, db):
+    body = xmlrpc.client.dumps(({"name": "x"},), "search").encode()
+    fault = client.post("/RPC2", body, content_type="text/xml").content
+    assert b"faultCode" in fault and b"pip search" in fault
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+        b"<methodCall><methodName>&lol2;</methodName><params/></methodCall>"
+    )
+    assert b"Parse error" in client.post("/pypi", bomb, content_type="text/xml").content
+    wrong = xmlrpc.client.dumps(("x",), "changelog_since_serial").encode()
+    assert b"client error" in client.post("/pypi", wrong, content_type="text/xml").content
