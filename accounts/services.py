@@ -1,11 +1,12 @@
 """Writes and checks on accounts: users, email state, API tokens."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.exceptions import AccountError, TokenRejected
@@ -84,14 +85,28 @@ def token_create(
 def token_authenticate(raw: str) -> ApiToken:
     """The live token `raw` stands for, with its user.
 
+    The token comes annotated with what upload asks of its user next, in the same query:
+    `user_has_verified_email` and `user_has_two_factor`.
     Raises TokenRejected: unknown, revoked or malformed tokens and inactive users get PyPI's generic
     message; an expired token says so (PROTOCOLS.md §1.3).
     """
+    from allauth.mfa.models import Authenticator
+
     raw = raw.strip()
     if not looks_like_token(raw):
         raise TokenRejected(INVALID_AUTH)
     token = (
-        ApiToken.objects.select_related("user", "project")
+        ApiToken.objects.select_related("user")
+        .annotate(
+            user_has_verified_email=Exists(
+                EmailAddress.objects.filter(user=OuterRef("user"), primary=True, verified=True)
+            ),
+            user_has_two_factor=Exists(
+                Authenticator.objects.filter(
+                    user=OuterRef("user"), type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+                )
+            ),
+        )
         .filter(digest=token_digest(raw), revoked__isnull=True)
         .first()
     )
@@ -102,8 +117,15 @@ def token_authenticate(raw: str) -> ApiToken:
     return token
 
 
+# "Last used" is shown to the user; minute precision spares a write on every upload of a busy token.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
 def token_mark_used(token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
+    now = timezone.now()
+    if token.last_used is None or now - token.last_used >= LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+        token.last_used = now
 
 
 def token_revoke(*, token: ApiToken) -> None:

@@ -132,7 +132,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.redis_cache.WharfRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("WHARF_CACHE_PREFIX", "wharf"),
         }

@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from registry.api import files, json, simple, upload, xmlrpc
 
 urlpatterns = [
-    path("simple/", simple.index, name="simple-index"),
+    re_path(r"^simple/?$", simple.index, name="simple-index"),
     re_path(r"^simple/(?P<name>[^/]+)/?$", simple.project_detail, name="simple-project"),
     re_path(r"^pypi/(?P<name>[^/]+)/json/?$", json.project_json, name="json-project"),
     re_path(r"^pypi/(?P<name>[^/]+)/(?P<version>[^/]+)/json/?$", json.project_json, name="json-release"),

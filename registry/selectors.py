@@ -1,6 +1,6 @@
 """Reads of the registry. Visibility rules live here: quarantined projects are not served to the public."""
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 
 from registry.enums import ProjectStatus, RoleName
 from registry.models import File, JournalEntry, Project, Release, Role
@@ -63,3 +63,9 @@ def recent_releases(*, limit: int) -> list[Release]:
         .select_related("project")
         .order_by("-created")[:limit]
     )
+
+
+def project_with_role(*, name: str, user) -> Project | None:
+    """The project called `name`, annotated with `user_role`: the user's role name on it, or None."""
+    role = Role.objects.filter(project=OuterRef("pk"), user=user).values("role_name")[:1]
+    return Project.objects.filter(normalized_name=normalize(name)).annotate(user_role=Subquery(role)).first()

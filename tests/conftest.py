@@ -42,6 +42,31 @@ def _fresh_caches():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def celery_worker():
+    """A real Celery worker consuming the broker when REDIS_URL is set; nothing when tasks run eagerly."""
+    from config.celery import app
+
+    if app.conf.task_always_eager:
+        yield None
+        return
+    from celery.contrib.testing.worker import start_worker
+
+    app.control.purge()
+    with start_worker(app, perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
+
+
+def wait_for(condition, timeout: float = 20.0):
+    """Poll until `condition()` is true (tasks on a real worker finish a little later)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the condition"
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def make_user(db):
     def make(

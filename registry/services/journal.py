@@ -9,26 +9,35 @@ from registry.models import JournalEntry, Project
 JOURNAL_LOCK_ID = 0x77686172
 
 
-def journal_record(*, project: Project, action: str, actor=None, version: str | None = None) -> JournalEntry:
-    """Append a journal entry for `project` and make it the project's last serial.
+def journal_record(
+    project: Project, *changes: tuple[str, str | None], actor=None, also_update: dict | None = None
+) -> list[JournalEntry]:
+    """Append one entry per `(action, version)` for `project` and make the last its serial.
 
-    Must run inside a transaction. On PostgreSQL a transaction-level advisory lock serializes journal
-    writers, so serials become visible in increasing order and a mirror polling `changelog_since_serial`
-    never skips an entry that commits late (PROTOCOLS.md §2.7). SQLite serializes writers anyway.
+    `also_update` names further Project fields to set in the same UPDATE (the upload's new total size).
+
+    Must run inside a transaction, as late in it as possible. On PostgreSQL a transaction-level advisory lock
+    serializes journal writers, so serials become visible in increasing order and a mirror polling
+    `changelog_since_serial` never skips an entry that commits late (PROTOCOLS.md §2.7). SQLite serializes
+    writers anyway.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [JOURNAL_LOCK_ID])
-    entry = JournalEntry.objects.create(
-        name=project.name,
-        normalized_name=project.normalized_name,
-        project=project,
-        version=version,
-        action=action,
-        actor=actor,
-        actor_name=actor.username if actor is not None else "",
+    entries = JournalEntry.objects.bulk_create(
+        JournalEntry(
+            name=project.name,
+            normalized_name=project.normalized_name,
+            project=project,
+            version=version,
+            action=action,
+            actor=actor,
+            actor_name=actor.username if actor is not None else "",
+        )
+        for action, version in changes
     )
-    Project.objects.filter(pk=project.pk).update(last_serial=entry.id)
-    project.last_serial = entry.id
-    transaction.on_commit(lambda: cache.serial_changed(project.normalized_name, entry.id))
-    return entry
+    serial = max(entry.id for entry in entries)
+    Project.objects.filter(pk=project.pk).update(last_serial=serial, **(also_update or {}))
+    project.last_serial = serial
+    transaction.on_commit(lambda: cache.serial_changed(project.normalized_name, serial))
+    return entries

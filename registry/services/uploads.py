@@ -13,18 +13,18 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import ApiToken, User
-from accounts.services import has_two_factor, has_verified_primary_email, token_mark_used
+from accounts.services import token_mark_used
 from moderation import policy
 from registry import storage
 from registry.enums import PackageType, ProjectStatus, RoleName
 from registry.exceptions import InvalidUpload, UploadNotPermitted
 from registry.models import File, Project, Release, Role, UsedFilename
 from registry.names import normalize
-from registry.selectors import project_get, release_get, role_get
+from registry.selectors import project_with_role, release_get
 from registry.services.journal import journal_record
 from registry.services.projects import check_new_project_name
 from registry.upload.pipeline import UploadRequest, ValidatedUpload
@@ -58,9 +58,9 @@ def upload_authorize(*, token: ApiToken, request: UploadRequest) -> UploadTarget
     Raises UploadNotPermitted (403), InvalidUpload (400) and the name-policy errors of new projects.
     """
     user = token.user
-    project = project_get(name=request.name)
+    project = project_with_role(name=request.name, user=user)
     if project is None:
-        _check_account(user)
+        _check_account(token)
         if token.project_id is not None:
             raise UploadNotPermitted(
                 "Invalid API Token: project-scoped token used outside of a project context"
@@ -81,7 +81,7 @@ def upload_authorize(*, token: ApiToken, request: UploadRequest) -> UploadTarget
         raise UploadNotPermitted(
             f"Invalid API Token: project-scoped token is not valid for project: '{project.normalized_name}'"
         )
-    if role_get(user=user, project=project) is None:
+    if project.user_role is None:
         raise UploadNotPermitted(
             f"The user '{user.username}' isn't allowed to upload to project '{project.name}'. "
             "See /help/#project-name for more information."
@@ -91,7 +91,7 @@ def upload_authorize(*, token: ApiToken, request: UploadRequest) -> UploadTarget
             f"Project '{project.name}' is quarantined by the index moderators, so no files can be uploaded "
             "to it. See the project's manage page for the reason."
         )
-    _check_account(user)
+    _check_account(token)
     return UploadTarget(
         user=user,
         token=token,
@@ -102,15 +102,16 @@ def upload_authorize(*, token: ApiToken, request: UploadRequest) -> UploadTarget
     )
 
 
-def _check_account(user: User) -> None:
+def _check_account(token: ApiToken) -> None:
     """Verified primary email and, when the site requires it, two-factor authentication (rows 12-13)."""
-    if not has_verified_primary_email(user):
+    user = token.user
+    if not token.user_has_verified_email:
         raise UploadNotPermitted(
             f"User '{user.username}', associated with the API token used, does not have a verified primary "
             "email address. Please add a verified primary email before attempting to upload to this index. "
             "See /help/#verified-email for more information."
         )
-    if settings.WHARF_REQUIRE_2FA_FOR_UPLOAD and not has_two_factor(user):
+    if settings.WHARF_REQUIRE_2FA_FOR_UPLOAD and not token.user_has_two_factor:
         raise UploadNotPermitted(
             f"User '{user.username}', associated with the API token used, does not have two-factor "
             "authentication enabled. Please enable two-factor authentication before attempting to upload "
@@ -127,7 +128,7 @@ def upload_publish(*, target: UploadTarget, upload: ValidatedUpload, user_agent:
     existing = _existing_file(upload)
     if existing is not None:
         return UploadResult(file=existing, created=False)
-    _check_file_can_be_added(target, upload)
+    release = _open_release(target, upload)
 
     path = storage.file_path(blake2_256_digest=upload.file.blake2_256_digest, filename=upload.filename)
     storage.store_file(upload.file.path, path=path)
@@ -135,11 +136,14 @@ def upload_publish(*, target: UploadTarget, upload: ValidatedUpload, user_agent:
         storage.store_bytes(upload.core_metadata, path=f"{path}.metadata")
     try:
         with transaction.atomic():
-            file = _record_upload(target, upload, path=path, user_agent=user_agent)
+            file = _record_upload(target, upload, release=release, path=path, user_agent=user_agent)
     except IntegrityError:
         _discard_stored(path)
-        # Another upload won a race for the same filename, digest or sdist slot; report it as PyPI would.
-        raise InvalidUpload(_already_exists(upload)) from None
+        # A concurrent upload took the same filename, bytes, sdist slot, release or project name first.
+        _existing_file(upload)
+        raise InvalidUpload(
+            f"Another upload to project '{target.name}' changed it at the same moment; upload again."
+        ) from None
     except BaseException:
         _discard_stored(path)
         raise
@@ -149,10 +153,9 @@ def upload_publish(*, target: UploadTarget, upload: ValidatedUpload, user_agent:
 def _existing_file(upload: ValidatedUpload) -> File | None:
     """The identical file when this is a re-upload; InvalidUpload when the name or bytes are taken."""
     received = upload.file
-    clash = (
-        File.objects.filter(filename=upload.filename).first()
-        or File.objects.filter(blake2_256_digest=received.blake2_256_digest).first()
-    )
+    clash = File.objects.filter(
+        Q(filename=upload.filename) | Q(blake2_256_digest=received.blake2_256_digest)
+    ).first()
     if clash is None:
         if UsedFilename.objects.filter(filename=upload.filename).exists():
             raise InvalidUpload(
@@ -178,10 +181,11 @@ def _already_exists(upload: ValidatedUpload) -> str:
     )
 
 
-def _check_file_can_be_added(target: UploadTarget, upload: ValidatedUpload) -> None:
+def _open_release(target: UploadTarget, upload: ValidatedUpload) -> Release | None:
+    """The existing release the file joins (None for a new one), after the project and release limits."""
     project = target.project
     if project is None:
-        return
+        return None
     if project.total_size + upload.file.size > target.max_project_size:
         limit_gb = target.max_project_size // (1024**3)
         raise InvalidUpload(
@@ -190,7 +194,7 @@ def _check_file_can_be_added(target: UploadTarget, upload: ValidatedUpload) -> N
         )
     release = release_get(project=project, canonical_version=upload.request.canonical_version)
     if release is None:
-        return
+        return None
     window = timedelta(days=settings.WHARF_RELEASE_UPLOAD_WINDOW_DAYS)
     if release.created < timezone.now() - window:
         raise InvalidUpload(
@@ -202,24 +206,28 @@ def _check_file_can_be_added(target: UploadTarget, upload: ValidatedUpload) -> N
         and release.files.filter(packagetype=PackageType.SDIST).exists()
     ):
         raise InvalidUpload("Only one sdist may be uploaded per release.")
+    return release
 
 
-def _record_upload(target: UploadTarget, upload: ValidatedUpload, *, path: str, user_agent: str) -> File:
+def _record_upload(
+    target: UploadTarget, upload: ValidatedUpload, *, release: Release | None, path: str, user_agent: str
+) -> File:
     user = target.user
     project = target.project
-    new_entries: list[tuple[str, str | None]] = []
+    changes: list[tuple[str, str | None]] = []
     if project is None:
         project = Project.objects.create(name=target.name, normalized_name=normalize(target.name))
         Role.objects.create(user=user, project=project, role_name=RoleName.OWNER)
-        new_entries += [("create", None), (f"add {RoleName.OWNER} {user.username}", None)]
-    else:
-        project = Project.objects.select_for_update().get(pk=project.pk)
-
+        changes += [("create", None), (f"add {RoleName.OWNER} {user.username}", None)]
     request = upload.request
-    release = release_get(project=project, canonical_version=request.canonical_version)
     if release is None:
-        release = Release.objects.create(project=project, uploader=user, **_release_fields(upload))
-        new_entries.append(("new release", release.version))
+        release = Release.objects.create(
+            project=project,
+            canonical_version=request.canonical_version,
+            uploader=user,
+            **_release_fields(upload),
+        )
+        changes.append(("new release", release.version))
 
     received = upload.file
     file = File.objects.create(
@@ -239,11 +247,9 @@ def _record_upload(target: UploadTarget, upload: ValidatedUpload, *, path: str, 
         comment_text=request.form.comment,
     )
     UsedFilename.objects.create(filename=file.filename)
-    Project.objects.filter(pk=project.pk).update(total_size=F("total_size") + received.size)
     token_mark_used(target.token)
-    new_entries.append((f"add {request.form.pyversion} file {file.filename}", release.version))
-    for action, version in new_entries:
-        journal_record(project=project, action=action, actor=user, version=version)
+    changes.append((f"add {request.form.pyversion} file {file.filename}", release.version))
+    journal_record(project, *changes, actor=user, also_update={"total_size": F("total_size") + received.size})
     return file
 
 
@@ -258,7 +264,6 @@ def _release_fields(upload: ValidatedUpload) -> dict:
 
     return {
         "version": request.version,
-        "canonical_version": request.canonical_version,
         "is_prerelease": md.version.is_prerelease,
         "description_html": upload.description_html,
         "metadata_version": md.metadata_version,

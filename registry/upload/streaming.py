@@ -7,7 +7,7 @@ when the request ends whatever happened (the service hard-links it into storage 
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,9 +56,11 @@ class DistributionFileHandler(FileUploadHandler):
 
     chunk_size = CHUNK_SIZE
 
-    def __init__(self, *, max_size: int, temp_dir: str):
+    def __init__(self, *, max_size: int, temp_dir: str, larger_cap: Callable[[], int] | None = None):
         super().__init__()
         self.max_size = max_size
+        # Asked once, only when a file outgrows `max_size`: a project may have a larger limit.
+        self._larger_cap = larger_cap
         self.temp_dir = temp_dir
         self.received: ReceivedFile | None = None
         self.file_fields: list[str] = []
@@ -86,6 +88,8 @@ class DistributionFileHandler(FileUploadHandler):
         if self._handle is None:
             return None
         self._size += len(raw_data)
+        if self._size > self.max_size and self._larger_cap is not None:
+            self.max_size, self._larger_cap = max(self.max_size, self._larger_cap()), None
         if self._size > self.max_size:
             self.too_large = True
             self.discard()
@@ -137,8 +141,11 @@ def upload_size_cap() -> int:
 def receive_upload(request) -> Iterator[ReceivedUpload]:
     """Parse the multipart body of `request`; the temporary file is deleted when the block ends."""
     Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
-    size_cap = upload_size_cap()
-    handler = DistributionFileHandler(max_size=size_cap, temp_dir=settings.FILE_UPLOAD_TEMP_DIR)
+    handler = DistributionFileHandler(
+        max_size=settings.WHARF_MAX_FILE_SIZE,
+        temp_dir=settings.FILE_UPLOAD_TEMP_DIR,
+        larger_cap=upload_size_cap,
+    )
     content_type = request.META.get("CONTENT_TYPE", "")
     if not content_type.startswith("multipart/form-data"):
         raise InvalidUpload("Upload payload does not have a file.")
@@ -156,7 +163,7 @@ def receive_upload(request) -> Iterator[ReceivedUpload]:
         file_fields=handler.file_fields,
         content_parts=handler.content_parts,
         too_large=handler.too_large,
-        size_cap=size_cap,
+        size_cap=handler.max_size,
     )
     try:
         yield received
