@@ -214,6 +214,8 @@ WHARF_MAX_PROJECT_SIZE = env_int("WHARF_MAX_PROJECT_SIZE", 10 * 1024 * MIB)
 WHARF_RELEASE_UPLOAD_WINDOW_DAYS = env_int("WHARF_RELEASE_UPLOAD_WINDOW_DAYS", 14)
 WHARF_REQUIRE_2FA_FOR_UPLOAD = env_bool("WHARF_REQUIRE_2FA_FOR_UPLOAD", False)
 WHARF_ADMIN_REQUIRE_2FA = env_bool("WHARF_ADMIN_REQUIRE_2FA", not DEBUG)
+# Absolute address of the site, for links in emails sent outside a request (Celery tasks).
+WHARF_SITE_URL = os.environ.get("WHARF_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
 # Absolute base of file URLs in the Simple and JSON APIs; empty means the request's own host.
 WHARF_FILES_URL = os.environ.get("WHARF_FILES_URL", "").strip().rstrip("/")
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from moderation.models import AdminFlag
+from moderation.models import AdminFlag, ProhibitedEmailDomain, ProhibitedProjectName
 from moderation.services import flag_set
 
 
@@ -22,3 +22,27 @@ class AdminFlagAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         flag_set(flag=obj, enabled=obj.enabled, message=obj.message, actor=request.user)
+
+
+@admin.register(ProhibitedProjectName)
+class ProhibitedProjectNameAdmin(admin.ModelAdmin):
+    list_display = ["name", "created", "created_by"]
+    search_fields = ["name", "reason"]
+    readonly_fields = ["created", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ProhibitedEmailDomain)
+class ProhibitedEmailDomainAdmin(admin.ModelAdmin):
+    list_display = ["domain", "reason", "created", "created_by"]
+    search_fields = ["domain", "reason"]
+    readonly_fields = ["created", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

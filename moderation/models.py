@@ -24,3 +24,37 @@ class AdminFlag(models.Model):
 
     def __str__(self):
         return self.description
+
+
+class ProhibitedProjectName(models.Model):
+    """A name no new project may take. `reason` is private to the admins; the public only learns the rule."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="Stored in PEP 503 normalized form.")
+    reason = models.TextField(help_text="Why the name is prohibited (never shown to users).")
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProhibitedEmailDomain(models.Model):
+    """An email domain accounts may not use (disposable-mail services, spam waves)."""
+
+    domain = models.CharField(max_length=253, unique=True, help_text="Lower case, e.g. example.com.")
+    reason = models.TextField(blank=True, default="")
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self):
+        return self.domain

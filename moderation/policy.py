@@ -11,7 +11,15 @@ from django.core.cache import cache
 
 from moderation.enums import FlagId
 
-__all__ = ["ActiveFlag", "FlagId", "active_flags", "flag_refusal", "forget_flags"]
+__all__ = [
+    "ActiveFlag",
+    "FlagId",
+    "active_flags",
+    "email_domain_prohibited",
+    "flag_refusal",
+    "forget_flags",
+    "prohibited_project_name",
+]
 
 FLAGS_CACHE_KEY = "moderation:flags:v1"
 FLAGS_CACHE_SECONDS = 300
@@ -46,3 +54,20 @@ def flag_refusal(flag_id: FlagId) -> str | None:
 def forget_flags() -> None:
     """Drop the cached flags; called by the service that changes them."""
     cache.delete(FLAGS_CACHE_KEY)
+
+
+def prohibited_project_name(normalized_name: str) -> bool:
+    """Whether admins prohibited this (PEP 503 normalized) project name."""
+    from moderation.models import ProhibitedProjectName
+
+    return ProhibitedProjectName.objects.filter(name=normalized_name).exists()
+
+
+def email_domain_prohibited(email: str) -> bool:
+    """Whether the domain of `email`, or any parent domain of it, is on the admins' prohibited list."""
+    from moderation.models import ProhibitedEmailDomain
+
+    domain = email.rpartition("@")[2].strip().lower().rstrip(".")
+    labels = domain.split(".")
+    candidates = [".".join(labels[i:]) for i in range(len(labels) - 1)] or [domain]
+    return ProhibitedEmailDomain.objects.filter(domain__in=candidates).exists()

@@ -31,3 +31,33 @@ def maintainer(transactional_db):
 @pytest.fixture
 def maintainer_token(maintainer):
     return token_create(user=maintainer, description="e2e").raw
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; Playwright never downloads a browser of its own."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, wharf):
+    """A fresh browser context (no cookies) whose relative URLs resolve against the live server."""
+    context = browser.new_context(base_url=wharf)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,34 @@
+"""Emails to users: rendered on the web side from templates, sent by a Celery task after the commit.
+
+Every email has a plain-text and an HTML part and names Wharf. A template `NAME` is three files:
+`NAME_subject.txt`, `NAME.txt` and `NAME.html`, rendered with `context` plus `site_url` and `site_name`.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+SITE_NAME = "Wharf"
+
+
+def send_templated_email(*, to: list[str], template: str, context: dict | None = None) -> None:
+    """Render `template` and send it to `to` once the current transaction commits (at once outside one)."""
+    from accounts.tasks import send_email
+
+    full_context = {"site_url": settings.WHARF_SITE_URL, "site_name": SITE_NAME, **(context or {})}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", full_context).split())
+    text = render_to_string(f"{template}.txt", full_context)
+    html = render_to_string(f"{template}.html", full_context)
+    recipients = [address for address in to if address]
+    if recipients:
+        transaction.on_commit(lambda: send_email.delay(to=recipients, subject=subject, text=text, html=html))
+
+
+def deliver(*, to: list[str], subject: str, text: str, html: str) -> None:
+    """Hand one email to the configured backend (files, SMTP, ...)."""
+    message = EmailMultiAlternatives(
+        subject=f"[{SITE_NAME}] {subject}", body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=to
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
