@@ -1,12 +1,16 @@
-"""Caching of the read APIs, keyed by journal serial so a cached page can never be stale.
+"""Caching of the read APIs, keyed by journal serial so a cached answer can never be stale.
 
 Each project's current serial (and the index-wide one) sits in the shared cache, written by the journal
-service after every commit. A rendered page is stored under its serial in a small per-process LRU, so a hit
-costs one shared-cache lookup and no database query. Readers that miss fill the pointer with `add`, which
-never overwrites the writer's newer value (a reader that read the database before a commit and stores
-after it would otherwise bring an old serial back).
+service after every commit. `ReadCache` is a WSGI layer in front of Django that keeps Django's complete
+answers to Simple and JSON API requests in a per-process LRU under the serial they were rendered at: a
+repeated request costs one shared-cache lookup and never enters Django. Any other request, and every miss,
+goes to Django, whose views render and whose answer is then remembered.
+
+Readers that find no serial fill it with `add`, which never overwrites the writer's newer value (a reader
+that read the database before a commit and stores after it would otherwise bring an old serial back).
 """
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -14,9 +18,17 @@ from dataclasses import dataclass
 
 from django.core.cache import cache as shared_cache
 
+from registry.simple import negotiate
+
 INDEX = "__index__"
 POINTER_SECONDS = 24 * 3600
 LRU_MAX_BYTES = 64 * 1024 * 1024
+# Read-API paths whose answers depend only on the project's serial (names already normalized).
+CACHEABLE_PATH = re.compile(
+    r"/simple/(?:(?P<simple>[a-z0-9][a-z0-9-]*)/)?\Z|/pypi/(?P<json>[a-z0-9][a-z0-9-]*)/(?:[^/]+/)?json\Z"
+)
+# What else, besides path and query, can change the bytes of an answer (file URLs use scheme and host).
+VARYING_ENVIRON = ("HTTP_HOST", "wsgi.url_scheme", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
 
 
 def _pointer_key(normalized_name: str) -> str:
@@ -42,33 +54,30 @@ def current_serial(normalized_name: str, load: Callable[[], int | None]) -> int 
 
 
 @dataclass(frozen=True)
-class CachedBody:
-    """A rendered response: the body, its ETag and media type, and the serial it shows."""
-
+class CachedResponse:
+    status: str
+    headers: list[tuple[str, str]]
     body: bytes
-    etag: str
-    content_type: str
-    serial: int
-    status: int = 200
+    etag: str | None
 
 
-class _BodyLRU:
-    """A byte-bounded LRU of rendered responses, shared by the threads of one process."""
+class _ResponseLRU:
+    """A byte-bounded LRU of whole responses, shared by the threads of one process."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.size = 0
-        self.entries: OrderedDict[tuple, CachedBody] = OrderedDict()
+        self.entries: OrderedDict[tuple, CachedResponse] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: tuple) -> CachedBody | None:
+    def get(self, key: tuple) -> CachedResponse | None:
         with self.lock:
             entry = self.entries.get(key)
             if entry is not None:
                 self.entries.move_to_end(key)
             return entry
 
-    def put(self, key: tuple, entry: CachedBody) -> None:
+    def put(self, key: tuple, entry: CachedResponse) -> None:
         with self.lock:
             old = self.entries.pop(key, None)
             if old is not None:
@@ -85,19 +94,80 @@ class _BodyLRU:
             self.size = 0
 
 
-bodies = _BodyLRU(LRU_MAX_BYTES)
-
-
-def cached_body(key: tuple, render: Callable[[], CachedBody]) -> CachedBody:
-    """The response cached under `key` (which must include the serial), rendering it on a miss."""
-    entry = bodies.get(key)
-    if entry is None:
-        entry = render()
-        bodies.put(key, entry)
-    return entry
+responses = _ResponseLRU(LRU_MAX_BYTES)
 
 
 def clear() -> None:
-    """Forget every cached page and serial (after restoring a database, and between tests)."""
-    bodies.clear()
+    """Forget every cached answer and serial (after restoring a database, and between tests)."""
+    responses.clear()
     shared_cache.clear()
+
+
+def response_key(environ) -> tuple | None:
+    """The cache key of a read-API request, or None when it must go to Django (not cacheable, no serial)."""
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return None
+    match = CACHEABLE_PATH.match(environ.get("PATH_INFO", ""))
+    if match is None:
+        return None
+    name = match["simple"] or match["json"] or INDEX
+    serial = shared_cache.get(_pointer_key(name))
+    if serial is None:
+        return None
+    query = environ.get("QUERY_STRING", "")
+    media = negotiate(environ.get("HTTP_ACCEPT", ""), "") if match["json"] is None else "application/json"
+    return (environ["PATH_INFO"], query, media, serial, *(environ.get(key, "") for key in VARYING_ENVIRON))
+
+
+class ReadCache:
+    """WSGI middleware answering repeated read-API requests from `responses` (see the module docstring)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        key = response_key(environ)
+        if key is None:
+            return self.app(environ, start_response)
+        entry = responses.get(key)
+        if entry is None:
+            return self._remember(key, environ, start_response)
+        if entry.etag is not None and entry.etag in _if_none_match(environ):
+            start_response(
+                "304 Not Modified", [(k, v) for k, v in entry.headers if k.lower() != "content-length"]
+            )
+            return [b""]
+        start_response(entry.status, entry.headers)
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
+
+    def _remember(self, key: tuple, environ, start_response):
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, capture)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        status, headers = captured["status"], captured["headers"]
+        names = {name.lower(): value for name, value in headers}
+        # Only our read views' complete answers are kept: never conditional, HEAD or cookie-setting ones.
+        if (
+            status[:3] in ("200", "404")
+            and "x-pypi-last-serial" in names
+            and "set-cookie" not in names
+            and environ["REQUEST_METHOD"] == "GET"
+        ):
+            responses.put(
+                key, CachedResponse(status=status, headers=headers, body=body, etag=names.get("etag"))
+            )
+        return [body]
+
+
+def _if_none_match(environ) -> set[str]:
+    header = environ.get("HTTP_IF_NONE_MATCH", "")
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}

@@ -1,12 +1,10 @@
-"""HTTP details shared by the read APIs: cached bodies, ETags, conditional GETs, CORS, redirects."""
+"""HTTP details shared by the read APIs: ETags, conditional GETs, CORS, redirects."""
 
 import hashlib
 from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponsePermanentRedirect
-
-from registry.cache import CachedBody
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -24,26 +22,26 @@ def files_base(request) -> str:
     return settings.WHARF_FILES_URL or request.build_absolute_uri("/").rstrip("/")
 
 
-def make_body(body: bytes, content_type: str, *, serial: int, status: int = 200) -> CachedBody:
-    return CachedBody(
-        body=body,
-        etag='"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"',
-        content_type=content_type,
-        serial=serial,
-        status=status,
-    )
-
-
-def cached_response(request, entry: CachedBody, *, max_age: int, vary_accept: bool = False) -> HttpResponse:
-    """Answer with `entry`, or 304 when the client already has it."""
-    if entry.status == 200 and entry.etag in _if_none_match(request):
+def read_response(
+    request,
+    body: bytes,
+    content_type: str,
+    *,
+    serial: int,
+    max_age: int,
+    status: int = 200,
+    vary_accept: bool = False,
+) -> HttpResponse:
+    """A read-API answer with its serial, ETag and caching headers; 304 when the client already has it."""
+    etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
+    if status == 200 and etag in _if_none_match(request):
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(entry.body, content_type=entry.content_type, status=entry.status)
-    if entry.status == 200:
-        response["ETag"] = entry.etag
+        response = HttpResponse(body, content_type=content_type, status=status)
+    if status == 200:
+        response["ETag"] = etag
         response["Cache-Control"] = f"public, max-age={max_age}"
-    response["X-PyPI-Last-Serial"] = str(entry.serial)
+    response["X-PyPI-Last-Serial"] = str(serial)
     if vary_accept:
         response["Vary"] = "Accept"
     for header, value in CORS_HEADERS.items():

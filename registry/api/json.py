@@ -1,4 +1,7 @@
-"""`/pypi/<name>/json` and `/pypi/<name>/<version>/json`: PyPI's JSON API for mirrors and tools."""
+"""`/pypi/<name>/json` and `/pypi/<name>/<version>/json`: PyPI's JSON API for mirrors and tools.
+
+Repeated requests never reach these views: `registry.cache.ReadCache` answers them from memory.
+"""
 
 import json
 
@@ -7,13 +10,14 @@ from packaging.utils import canonicalize_version
 from packaging.version import InvalidVersion
 
 from registry import cache
-from registry.api.common import cached_response, files_base, make_body, not_found, redirect_permanently
+from registry.api.common import files_base, read_response, redirect_permanently
 from registry.names import normalize
 from registry.project_json import project_document
 from registry.selectors import project_serial, public_project_get
 
 MAX_AGE = 900  # PROTOCOLS.md §2.7
 CONTENT_TYPE = "application/json"
+NOT_FOUND = b'{"message": "Not Found"}\n'
 
 
 @require_safe
@@ -22,27 +26,21 @@ def project_json(request, name, version=None):
     if name != normalized:
         suffix = f"{version}/json" if version is not None else "json"
         return redirect_permanently(request, f"/pypi/{normalized}/{suffix}")
-    canonical = None
-    if version is not None:
-        try:
-            canonical = canonicalize_version(version, strip_trailing_zero=True)
-        except InvalidVersion:
-            return not_found(json_body=True)
     serial = cache.current_serial(normalized, lambda: project_serial(normalized_name=normalized))
-    if serial is None:
-        return not_found(json_body=True)
-    base = files_base(request)
-    site = request.build_absolute_uri("/").rstrip("/")
-
-    def render():
-        project = public_project_get(name=normalized)
-        document = None
-        if project is not None:
-            document = project_document(project=project, version=canonical, files_base=base, site_base=site)
-        if document is None:
-            return make_body(b'{"message": "Not Found"}\n', CONTENT_TYPE, serial=serial, status=404)
-        body = json.dumps(document, sort_keys=True).encode() + b"\n"
-        return make_body(body, CONTENT_TYPE, serial=project.last_serial)
-
-    entry = cache.cached_body(("json", normalized, serial, canonical, base, site), render)
-    return cached_response(request, entry, max_age=MAX_AGE)
+    project = public_project_get(name=normalized) if serial is not None else None
+    document = None
+    if project is not None:
+        try:
+            canonical = None if version is None else canonicalize_version(version, strip_trailing_zero=True)
+        except InvalidVersion:
+            canonical = "not a version"
+        site = request.build_absolute_uri("/").rstrip("/")
+        document = project_document(
+            project=project, version=canonical, files_base=files_base(request), site_base=site
+        )
+    if document is None:
+        return read_response(
+            request, NOT_FOUND, CONTENT_TYPE, serial=serial or 0, max_age=MAX_AGE, status=404
+        )
+    body = json.dumps(document, sort_keys=True).encode() + b"\n"
+    return read_response(request, body, CONTENT_TYPE, serial=project.last_serial, max_age=MAX_AGE)

@@ -1,6 +1,8 @@
 """Simple (PEP 503/691/658/700), JSON and file APIs as pip, uv and mirrors read them."""
 
+import io
 import json
+import sys
 import xmlrpc.client
 
 import pytest
@@ -165,13 +167,53 @@ def test_quarantined_projects_are_hidden(client, published):
     assert client.get(f"/packages/{path}").status_code == 404
 
 
+def wsgi_get(path: str, **headers) -> tuple[str, dict, bytes]:
+    """GET through the full WSGI stack gunicorn serves (the read cache in front of Django)."""
+    from config.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        **headers,
+    }
+    started = {}
+    body = b"".join(application(environ, lambda status, headers, exc=None: started.update(s=status, h=headers)))
+    return started["s"], dict(started["h"]), body
+
+
 @pytest.mark.parametrize("path", ["/simple/demo/", "/simple/", "/pypi/demo/json"])
-def test_query_counts(client, published, path, django_assert_max_num_queries):
+def test_query_counts_and_cache(published, path, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
-        client.get(path, HTTP_ACCEPT=JSON)
+        first = wsgi_get(path, HTTP_ACCEPT=JSON)
     with CaptureQueriesContext(connection) as cached:
-        client.get(path, HTTP_ACCEPT=JSON)
+        again = wsgi_get(path, HTTP_ACCEPT=JSON)
     assert len(cached) == 0, [query["sql"] for query in cached]
+    assert again == first
+    status, headers, body = wsgi_get(path, HTTP_ACCEPT=JSON, HTTP_IF_NONE_MATCH=first[1]["ETag"])
+    assert (status, body) == ("304 Not Modified", b"")
+
+
+def test_cached_answer_changes_with_the_serial(published, upload, alice_token):
+    before = json.loads(wsgi_get("/simple/demo/", HTTP_ACCEPT=JSON)[2])
+    assert upload(builders.wheel("demo", "3.0"), token=alice_token).status_code == 200
+    after = json.loads(wsgi_get("/simple/demo/", HTTP_ACCEPT=JSON)[2])
+    assert after["versions"] == [*before["versions"], "3.0"]
+
+
+def test_cache_separates_hosts_and_media_types(published):
+    html = wsgi_get("/simple/demo/")
+    as_json = wsgi_get("/simple/demo/", HTTP_ACCEPT=JSON)
+    other_host = wsgi_get("/simple/demo/", HTTP_ACCEPT=JSON, HTTP_HOST="localhost")
+    assert html[1]["Content-Type"] == "text/html" and as_json[1]["Content-Type"] == JSON
+    assert b"http://localhost/packages/" in other_host[2] and b"http://testserver/" not in other_host[2]
 
 
 def test_files_and_metadata_are_served(client, published):

@@ -106,7 +106,8 @@ def test_revoked_token_refused(upload, alice, alice_token, unchanged):
 
 
 def test_expired_token_refused(upload, alice, make_token, unchanged):
-    token = make_token(alice, expires=timezone.now() - timedelta(minutes=1))
+    token = make_token(alice, expires=timezone.now() + timedelta(minutes=1))
+    ApiToken.objects.update(expires=timezone.now() - timedelta(seconds=1))
     with unchanged():
         refused(upload(builders.wheel(), token=token), 403, "Invalid API Token: token is expired")
 
