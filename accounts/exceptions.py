@@ -15,3 +15,17 @@ class AccountError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class EmailNotVerified(AccountError):
+    """The account has no verified primary email address, which the action needs (PROTOCOLS.md §7.2).
+
+    `reason` says why in one sentence; `url` is the account's email page, where the user fixes it. HTML
+    pages show the reason with a link (see `accounts.decorators`); `message` (for plain-text clients and
+    form errors) is the reason followed by the page's address.
+    """
+
+    def __init__(self, reason: str, url: str):
+        super().__init__(f"{reason} Manage your email addresses at {url}")
+        self.reason = reason
+        self.url = url

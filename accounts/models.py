@@ -1,10 +1,12 @@
-"""Accounts: the user model and API tokens. Email addresses live in allauth's EmailAddress model."""
+"""Accounts: the user model, API tokens and the security log. Email addresses live in allauth's EmailAddress
+model and two-factor authenticators in allauth's Authenticator model."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.enums import SecurityEventKind
 from accounts.validators import USERNAME_MAX_LENGTH, validate_username
 
 
@@ -66,3 +68,27 @@ class ApiToken(models.Model):
     @property
     def scope_label(self) -> str:
         return f"Project: {self.project.name}" if self.project_id else "Whole account"
+
+
+class SecurityEvent(models.Model):
+    """One line of an account's security log: what happened, when, and from where.
+
+    Rows are only ever added (by `accounts.services.security_event_record`); the account's security page and
+    the admin read them.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
+    kind = models.CharField(max_length=40, choices=SecurityEventKind.choices)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True, default="")
+    detail = models.CharField(
+        max_length=200, blank=True, default="", help_text="e.g. the address or token name"
+    )
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["user", "-created"], name="accounts_security_user_created")]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} · {self.created:%Y-%m-%d %H:%M}"

@@ -1,4 +1,8 @@
-"""Writes and checks on accounts: users, email state, API tokens."""
+"""Writes and checks on accounts: users, email state, API tokens, the security log.
+
+Sign-up, login, email addresses and two-factor devices are allauth's flows; `accounts.adapter` and
+`accounts.receivers` connect them to the checks and the security log here.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -7,10 +11,12 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.exceptions import AccountError, TokenRejected
-from accounts.models import ApiToken, User
+from accounts.enums import SecurityEventKind
+from accounts.exceptions import AccountError, EmailNotVerified, TokenRejected
+from accounts.models import ApiToken, SecurityEvent, User
 from accounts.tokens import looks_like_token, new_token, token_digest
 from accounts.validators import validate_username
 
@@ -47,6 +53,23 @@ def has_verified_primary_email(user: User) -> bool:
     return EmailAddress.objects.filter(user=user, primary=True, verified=True).exists()
 
 
+# PyPI's wording (PROTOCOLS.md §7.2); the generic one covers managing collaborators, name claims and the rest.
+VERIFY_TO_ACT = "You must verify your primary email address before you can perform this action."
+VERIFY_TO_CREATE_TOKEN = "Verify your email to create an API token."  # noqa: S105 (a message)
+VERIFY_TO_ENABLE_2FA = "Verify your email to modify two factor authentication."
+
+
+def require_verified_email(user: User, *, reason: str = VERIFY_TO_ACT) -> None:
+    """Refuse unless `user` has a verified primary email address.
+
+    Raises EmailNotVerified carrying `reason` and the email page's URL, for the actions that need a
+    verified address: creating projects, API tokens, two-factor devices, collaborators and name claims.
+    """
+    if not user.is_authenticated or not has_verified_primary_email(user):
+        url = reverse("account_email")
+        raise EmailNotVerified(reason, url=url)
+
+
 def has_two_factor(user: User) -> bool:
     from allauth.mfa.models import Authenticator
 
@@ -61,23 +84,64 @@ class MintedToken:
     raw: str  # shown once, never stored
 
 
-def token_create(
-    *, user: User, description: str, project=None, expires: datetime | None = None
-) -> MintedToken:
-    """Create an API token for `user`, for the whole account or one project.
+def security_event_record(
+    *,
+    user: User,
+    kind: SecurityEventKind,
+    detail: str = "",
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> SecurityEvent:
+    """Add a line to `user`'s security log (shown on the account's security page and in the admin)."""
+    return SecurityEvent.objects.create(
+        user=user, kind=kind, detail=detail[:200], ip_address=ip_address or None, user_agent=user_agent[:200]
+    )
 
-    Raises AccountError when the description is empty, too long or already used by a live token.
+
+@transaction.atomic
+def token_create(
+    *,
+    user: User,
+    description: str,
+    project=None,
+    expires: datetime | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> MintedToken:
+    """Create an API token for `user`, for the whole account or one project they have a role on.
+
+    The one way to create tokens (the account page and `mint_token` both call it); the creation goes into
+    the security log. Raises AccountError when the description is empty, too long or already used by a live
+    token, when the project is not one of the user's, or when the expiry has passed.
     """
     description = description.strip()
     if not description:
         raise AccountError("Give the token a name so you can recognise it later.")
     if len(description) > 100:
         raise AccountError("Token names are 100 characters or less.")
+    if "\x00" in description:
+        raise AccountError("Null bytes are not allowed.")
+    if project is not None and not user.roles.filter(project=project).exists():
+        raise AccountError("A token can only be scoped to a project you own or maintain.")
+    if expires is not None and expires <= timezone.now():
+        raise AccountError("The expiry must be in the future.")
     if ApiToken.objects.filter(user=user, description=description, revoked__isnull=True).exists():
         raise AccountError(f"You already have a token named '{description}'; choose another name.")
     raw = new_token()
-    token = ApiToken.objects.create(
-        user=user, description=description, digest=token_digest(raw), project=project, expires=expires
+    try:
+        with transaction.atomic():
+            token = ApiToken.objects.create(
+                user=user, description=description, digest=token_digest(raw), project=project, expires=expires
+            )
+    except IntegrityError:
+        # A concurrent request created a live token with this name first.
+        raise AccountError(f"You already have a token named '{description}'; choose another name.") from None
+    security_event_record(
+        user=user,
+        kind=SecurityEventKind.TOKEN_CREATED,
+        detail=f"{description} ({token.scope_label})",
+        ip_address=ip_address,
+        user_agent=user_agent,
     )
     return MintedToken(token=token, raw=raw)
 
@@ -86,27 +150,17 @@ def token_authenticate(raw: str) -> ApiToken:
     """The live token `raw` stands for, with its user.
 
     The token comes annotated with what upload asks of its user next, in the same query:
-    `user_has_verified_email` and `user_has_two_factor`.
+    `user_has_verified_email` (uploads happen many times a second; two-factor is asked only when required).
     Raises TokenRejected: unknown, revoked or malformed tokens and inactive users get PyPI's generic
     message; an expired token says so (PROTOCOLS.md §1.3).
     """
-    from allauth.mfa.models import Authenticator
-
     raw = raw.strip()
     if not looks_like_token(raw):
         raise TokenRejected(INVALID_AUTH)
+    verified = EmailAddress.objects.filter(user=OuterRef("user"), primary=True, verified=True)
     token = (
         ApiToken.objects.select_related("user")
-        .annotate(
-            user_has_verified_email=Exists(
-                EmailAddress.objects.filter(user=OuterRef("user"), primary=True, verified=True)
-            ),
-            user_has_two_factor=Exists(
-                Authenticator.objects.filter(
-                    user=OuterRef("user"), type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-                )
-            ),
-        )
+        .annotate(user_has_verified_email=Exists(verified))
         .filter(digest=token_digest(raw), revoked__isnull=True)
         .first()
     )
@@ -122,11 +176,27 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 def token_mark_used(token: ApiToken) -> None:
+    """Record that `token` authenticated an upload: `last_used`, and a security-log line on its first use
+    of each (UTC) day, so the log shows when a token is in use without a line per upload."""
     now = timezone.now()
-    if token.last_used is None or now - token.last_used >= LAST_USED_PRECISION:
+    previous = token.last_used
+    if previous is None or now - previous >= LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
         token.last_used = now
+    if previous is None or previous.date() != now.date():
+        security_event_record(user=token.user, kind=SecurityEventKind.TOKEN_USED, detail=token.description)
 
 
-def token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked__isnull=True).update(revoked=timezone.now())
+def token_revoke(*, token: ApiToken, ip_address: str | None = None, user_agent: str = "") -> bool:
+    """Revoke `token` for good (uploads with it fail from now on) and log it; False if it already was."""
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(pk=token.pk, revoked__isnull=True).update(revoked=timezone.now())
+        if revoked:
+            security_event_record(
+                user=token.user,
+                kind=SecurityEventKind.TOKEN_REVOKED,
+                detail=token.description,
+                ip_address=ip_address,
+                user_agent=user_agent,
+            )
+    return bool(revoked)

@@ -18,3 +18,23 @@ def validate_username(value: str) -> None:
             "Usernames use ASCII letters, digits, '.', '_' and '-', and start and end with a letter or digit "
             "(two characters at least)."
         )
+
+
+# allauth's sign-up form runs these (setting ACCOUNT_USERNAME_VALIDATORS); the model field runs the same.
+USERNAME_VALIDATORS = [validate_username]
+
+PASSWORD_MAX_LENGTH = 4096
+
+
+class MaximumLengthValidator:
+    """Refuse absurdly long passwords before they are hashed (BAD_INPUTS F8: "Password too long.")."""
+
+    def __init__(self, max_length: int = PASSWORD_MAX_LENGTH):
+        self.max_length = max_length
+
+    def validate(self, password, user=None):
+        if len(password) > self.max_length:
+            raise ValidationError("Password too long.", code="password_too_long")
+
+    def get_help_text(self):
+        return f"Your password can't be longer than {self.max_length} characters."

@@ -61,7 +61,8 @@ if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with Wharf's admin site: staff log in through allauth, with 2FA (accounts issue).
+    "accounts.apps.WharfAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -213,6 +214,10 @@ WHARF_MAX_FILE_SIZE = env_int("WHARF_MAX_FILE_SIZE", 100 * MIB)
 WHARF_MAX_PROJECT_SIZE = env_int("WHARF_MAX_PROJECT_SIZE", 10 * 1024 * MIB)
 WHARF_RELEASE_UPLOAD_WINDOW_DAYS = env_int("WHARF_RELEASE_UPLOAD_WINDOW_DAYS", 14)
 WHARF_REQUIRE_2FA_FOR_UPLOAD = env_bool("WHARF_REQUIRE_2FA_FOR_UPLOAD", False)
+# Collaborator invitations (project manage pages) can be accepted for this many days.
+WHARF_ROLE_INVITATION_DAYS = env_int("WHARF_ROLE_INVITATION_DAYS", 7)
+# Where users report projects and problems (help page, report link); empty: no address is published.
+WHARF_SUPPORT_EMAIL = os.environ.get("WHARF_SUPPORT_EMAIL", "").strip()
 WHARF_ADMIN_REQUIRE_2FA = env_bool("WHARF_ADMIN_REQUIRE_2FA", not DEBUG)
 # Absolute address of the site, for links in emails sent outside a request (Celery tasks).
 WHARF_SITE_URL = os.environ.get("WHARF_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
@@ -224,18 +229,59 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.MaximumLengthValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
-# --- django-allauth: accounts issue fills in the flows; the core needs its email addresses.
+# --- django-allauth: sign-up, login, email addresses, password reset, two-factor (accounts issue).
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "account_home"
+ACCOUNT_ADAPTER = "accounts.adapter.WharfAccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "reset_password": "accounts.forms.ResetPasswordForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_USERNAME_VALIDATORS = "accounts.validators.USERNAME_VALIDATORS"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USERNAME_MAX_LENGTH = 50
+# Answers never tell whether an account or address exists (BAD_INPUTS I6, J11).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "/accounts/email/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Creating an API token asks for the password again unless this session logged in or confirmed it within
+# ACCOUNT_REAUTHENTICATION_TIMEOUT seconds (allauth's default: 300); adding or removing a two-factor device
+# asks unless the password was confirmed within that time (allauth's MFA_REAUTHENTICATION_REQUIRED).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # accounts.emails adds "[Wharf] " to every subject
+# Verification links are signed and expire (PyPI: 6 hours, PROTOCOLS.md §7.3).
+WHARF_EMAIL_VERIFICATION_HOURS = env_int("WHARF_EMAIL_VERIFICATION_HOURS", 6)
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = WHARF_EMAIL_VERIFICATION_HOURS / 24
+# allauth's rate limits, with PyPI's numbers where it has them (PROTOCOLS.md Appendix A, BAD_INPUTS I5/I6).
+# "key" is the login name or email address, "ip" the client address; they live in the (shared) cache.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/5m/ip,10/5m/key",
+    "signup": "10/h/ip",
+    "reset_password": "20/h/ip,5/d/key",
+    "confirm_email": "3/6h/key,20/h/ip",
+    "manage_email": "10/m/user",
+    "change_password": "5/m/user",
+}
+# Behind a reverse proxy, the client address is this many entries from the end of X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("WHARF_TRUSTED_PROXY_COUNT", 0)
+MFA_ADAPTER = "accounts.adapter.WharfMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_FORMS = {
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+    "add_webauthn": "accounts.forms.AddWebAuthnForm",
+}
+MFA_TOTP_ISSUER = "Wharf"
+# Wharf checks for a verified *primary* address itself (accounts.forms); allauth's own check would also stop
+# accounts with two-factor from adding a second address.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

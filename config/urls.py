@@ -15,6 +15,8 @@ urlpatterns = [
     path("legacy", upload.legacy_upload_without_slash),
     re_path(r"^(?:pypi|RPC2)/?$", xmlrpc.rpc, name="xmlrpc"),
     path("admin/", admin.site.urls),
+    # Wharf's account pages first: its sign-up and email pages take the place of allauth's.
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("registry.urls")),
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from registry.models import File, JournalEntry, Project, Release, Role
+from registry.models import File, JournalEntry, Project, Release, Role, RoleInvitation
 
 
 class ReadOnlyMixin:
@@ -29,6 +29,7 @@ class ProjectAdmin(admin.ModelAdmin):
     fields = [
         "name",
         "normalized_name",
+        "ultranormalized_name",
         "status",
         "created",
         "last_serial",
@@ -36,7 +37,15 @@ class ProjectAdmin(admin.ModelAdmin):
         "upload_limit",
         "total_size_limit",
     ]
-    readonly_fields = ["name", "normalized_name", "status", "created", "last_serial", "total_size"]
+    readonly_fields = [
+        "name",
+        "normalized_name",
+        "ultranormalized_name",
+        "status",
+        "created",
+        "last_serial",
+        "total_size",
+    ]
     inlines = [RoleInline]
     actions = None
 
@@ -81,3 +90,17 @@ class JournalEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in JournalEntry._meta.fields]
+
+
+@admin.register(RoleInvitation)
+class RoleInvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Invitations are answered by their invitee on the manage pages; the admin only looks."""
+
+    list_display = ["project", "invitee", "role_name", "status", "inviter", "created", "expires"]
+    list_filter = ["status", "role_name"]
+    search_fields = ["project__normalized_name", "invitee__username", "inviter__username"]
+    list_select_related = ["project", "invitee", "inviter"]
+    actions = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in RoleInvitation._meta.fields]

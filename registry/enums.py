@@ -16,3 +16,13 @@ class RoleName(models.TextChoices):
 class PackageType(models.TextChoices):
     SDIST = "sdist", "Source distribution"
     WHEEL = "bdist_wheel", "Wheel"
+
+
+class InvitationStatus(models.TextChoices):
+    """Where a collaborator invitation stands; a pending one past its expiry counts as expired."""
+
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"

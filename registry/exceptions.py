@@ -39,3 +39,15 @@ class RateLimited(UploadError):
 
 class IndexReadOnly(UploadError):
     """The index is in read-only mode (503)."""
+
+
+class ManageError(Exception):
+    """A change refused by the maintainers' web pages or the admin; `message` is one sentence for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ManageNotPermitted(ManageError):
+    """The user lacks the role the change needs (403)."""

@@ -2,9 +2,18 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Replace
 from django.utils import timezone
 
-from registry.enums import PackageType, ProjectStatus, RoleName
+from registry.enums import InvitationStatus, PackageType, ProjectStatus, RoleName
+
+
+def _ultranormalized(field: str) -> models.Func:
+    """SQL for `registry.names.ultranormalize` applied to an already PEP 503 normalized column."""
+    expression = Replace(models.F(field), models.Value("-"), models.Value(""))
+    for old, new in (("l", "1"), ("i", "1"), ("o", "0")):
+        expression = Replace(expression, models.Value(old), models.Value(new))
+    return expression
 
 
 class Project(models.Model):
@@ -12,6 +21,14 @@ class Project(models.Model):
 
     name = models.CharField(max_length=200)
     normalized_name = models.CharField(max_length=200, unique=True)
+    # Computed by the database, so every way of creating a project keeps it right; the name policy looks up
+    # "too similar" names through its index (PROTOCOLS.md §1.7).
+    ultranormalized_name = models.GeneratedField(
+        expression=_ultranormalized("normalized_name"),
+        output_field=models.CharField(max_length=200),
+        db_persist=True,
+        db_index=True,
+    )
     created = models.DateTimeField(default=timezone.now, db_index=True)
     # Highest journal serial that concerns this project (PROTOCOLS.md §2.7); kept by the journal service.
     last_serial = models.BigIntegerField(default=0)
@@ -41,6 +58,43 @@ class Role(models.Model):
 
     def __str__(self):
         return f"{self.role_name} {self.user} on {self.project}"
+
+
+class RoleInvitation(models.Model):
+    """An Owner's invitation to a user to take a role on a project; the role exists once it is accepted."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_invitations"
+    )
+    inviter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    role_name = models.CharField(max_length=20, choices=RoleName.choices)
+    status = models.CharField(
+        max_length=20, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+    responded = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "invitee"],
+                condition=models.Q(status=InvitationStatus.PENDING),
+                name="registry_roleinvitation_one_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.role_name} {self.invitee} on {self.project} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        """Pending and not yet expired: the invitee may still accept or decline."""
+        return self.status == InvitationStatus.PENDING and self.expires > timezone.now()
 
 
 class Release(models.Model):

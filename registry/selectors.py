@@ -1,9 +1,11 @@
 """Reads of the registry. Visibility rules live here: quarantined projects are not served to the public."""
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from packaging.version import InvalidVersion, Version
 
-from registry.enums import ProjectStatus, RoleName
-from registry.models import File, JournalEntry, Project, Release, Role
+from registry.enums import InvitationStatus, PackageType, ProjectStatus, RoleName
+from registry.models import File, JournalEntry, Project, Release, Role, RoleInvitation
 from registry.names import normalize
 
 
@@ -67,5 +69,129 @@ def recent_releases(*, limit: int) -> list[Release]:
 
 def project_with_role(*, name: str, user) -> Project | None:
     """The project called `name`, annotated with `user_role`: the user's role name on it, or None."""
-    role = Role.objects.filter(project=OuterRef("pk"), user=user).values("role_name")[:1]
-    return Project.objects.filter(normalized_name=normalize(name)).annotate(user_role=Subquery(role)).first()
+    return (
+        Project.objects.filter(normalized_name=normalize(name))
+        .annotate(user_role=user_role_annotation(user))
+        .first()
+    )
+
+
+def user_role_annotation(user) -> Subquery:
+    """Annotation: `user`'s role name on the project of the row, or None."""
+    return Subquery(Role.objects.filter(project=OuterRef("pk"), user=user).values("role_name")[:1])
+
+
+# --- Project pages and the maintainers' pages ---------------------------------------------------------------
+
+# What a release list shows; the description (a README can be megabytes) is loaded for one release only.
+RELEASE_LIST_FIELDS = (
+    "id",
+    "project_id",
+    "version",
+    "canonical_version",
+    "is_prerelease",
+    "created",
+    "yanked",
+    "yanked_reason",
+    "yanked_at",
+    "summary",
+)
+
+
+def release_list(*, project: Project) -> list[Release]:
+    """Every release of `project`, newest version first, without their descriptions."""
+    releases = list(Release.objects.filter(project=project).only(*RELEASE_LIST_FIELDS))
+    return sorted(releases, key=lambda release: _version_key(release.version), reverse=True)
+
+
+def _version_key(version: str):
+    try:
+        return (1, Version(version))
+    except InvalidVersion:  # versions are validated at upload; this only keeps a bad row from breaking a page
+        return (0, version)
+
+
+def release_full_get(*, pk: int) -> Release:
+    """One release with everything a release page shows."""
+    return Release.objects.select_related("project", "uploader").get(pk=pk)
+
+
+def release_files(*, release: Release) -> list[File]:
+    """The files of `release`: source distribution first, then wheels by filename."""
+    files = File.objects.filter(release=release)
+    return sorted(files, key=lambda file: (file.packagetype != PackageType.SDIST, file.filename))
+
+
+def user_get(*, username: str):
+    """The active user called `username` (any case), or None."""
+    from accounts.models import User
+
+    return User.objects.filter(username__iexact=username, is_active=True).first()
+
+
+def public_projects_of_user(*, user) -> list[Project]:
+    """Public projects `user` has a role on, with `user_role` and the newest release's `latest_version`,
+    `latest_summary` and `latest_created` (None for a project without releases)."""
+    newest = Release.objects.filter(project=OuterRef("pk")).order_by("yanked", "is_prerelease", "-created")
+    return list(
+        public_projects()
+        .filter(roles__user=user)
+        .annotate(
+            user_role=user_role_annotation(user),
+            latest_version=Subquery(newest.values("version")[:1]),
+            latest_summary=Subquery(newest.values("summary")[:1]),
+            latest_created=Subquery(newest.values("created")[:1]),
+        )
+        .order_by("normalized_name")
+    )
+
+
+def projects_of_user(*, user) -> list[Project]:
+    """Every project `user` has a role on, quarantined ones too, with `user_role` and `release_count`."""
+    return list(
+        Project.objects.filter(roles__user=user)
+        .annotate(
+            user_role=user_role_annotation(user),
+            release_count=Count("releases", distinct=True),
+        )
+        .order_by("normalized_name")
+    )
+
+
+def invitations_for_user(*, user) -> list[RoleInvitation]:
+    """The open (pending, unexpired) invitations addressed to `user`, newest first."""
+    return list(
+        RoleInvitation.objects.filter(
+            invitee=user, status=InvitationStatus.PENDING, expires__gt=timezone.now()
+        )
+        .select_related("project", "inviter")
+        .order_by("-created")
+    )
+
+
+def invitations_for_project(*, project: Project) -> list[RoleInvitation]:
+    """The open invitations of `project`, newest first."""
+    return list(
+        RoleInvitation.objects.filter(
+            project=project, status=InvitationStatus.PENDING, expires__gt=timezone.now()
+        )
+        .select_related("invitee", "inviter")
+        .order_by("-created")
+    )
+
+
+def invitation_get(*, pk: int) -> RoleInvitation | None:
+    return RoleInvitation.objects.filter(pk=pk).select_related("project", "invitee").first()
+
+
+def project_role_get(*, project: Project, pk: int) -> Role | None:
+    return Role.objects.filter(project=project, pk=pk).select_related("user", "project").first()
+
+
+def file_of_project(*, project: Project, pk: int) -> File | None:
+    return File.objects.filter(release__project=project, pk=pk).select_related("release__project").first()
+
+
+def project_journal(*, project: Project) -> QuerySet[JournalEntry]:
+    """The project's journal entries, newest first (paginated by the page that shows them)."""
+    return JournalEntry.objects.filter(project=project).order_by("-id")

@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from registry.services.files import stored_files_delete
 from registry.services.maintenance import purge_stale_upload_files
 
 logger = logging.getLogger(__name__)
@@ -16,3 +17,12 @@ def purge_stale_uploads(max_age_hours: int = 24) -> int:
     if removed:
         logger.info("removed %d stale partial uploads", removed)
     return removed
+
+
+# Deleting is idempotent, so any failure (a disk error, an S3 hiccup) is worth retrying.
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def delete_stored_files(*, paths: list[str]) -> int:
+    """Delete the stored bytes of removed files (after the removal committed)."""
+    deleted = stored_files_delete(paths=paths)
+    logger.info("deleted %d stored files", deleted)
+    return deleted

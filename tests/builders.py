@@ -5,6 +5,7 @@ validation tests need in microseconds.
 """
 
 import base64
+import gzip
 import hashlib
 import io
 import tarfile
@@ -141,7 +142,11 @@ def sdist(
     }
     members.update(files if files is not None else {f"{top}/{dist}/__init__.py": b"VALUE = 1\n"})
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT) as archive:
+    # A fixed gzip timestamp keeps the bytes identical from one build to the next (re-upload tests).
+    with (
+        gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as compressed,
+        tarfile.open(fileobj=compressed, mode="w", format=tarfile.PAX_FORMAT) as archive,
+    ):
         for path, data in members.items():
             info = tarfile.TarInfo(path)
             info.size = len(data)

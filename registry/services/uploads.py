@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import ApiToken, User
-from accounts.services import token_mark_used
+from accounts.services import has_two_factor, token_mark_used
 from moderation import policy
 from registry import storage
 from registry.enums import PackageType, ProjectStatus, RoleName
@@ -111,7 +111,7 @@ def _check_account(token: ApiToken) -> None:
             "email address. Please add a verified primary email before attempting to upload to this index. "
             "See /help/#verified-email for more information."
         )
-    if settings.WHARF_REQUIRE_2FA_FOR_UPLOAD and not token.user_has_two_factor:
+    if settings.WHARF_REQUIRE_2FA_FOR_UPLOAD and not has_two_factor(user):
         raise UploadNotPermitted(
             f"User '{user.username}', associated with the API token used, does not have two-factor "
             "authentication enabled. Please enable two-factor authentication before attempting to upload "

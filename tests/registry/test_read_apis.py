@@ -168,7 +168,13 @@ def test_quarantined_projects_are_hidden(client, published):
 
 
 def wsgi_get(path: str, **headers) -> tuple[str, dict, bytes]:
-    """GET through the full WSGI stack gunicorn serves (the read cache in front of Django)."""
+    """GET through the full WSGI stack gunicorn serves (the read cache in front of Django).
+
+    Like Django's test client, keep the request from closing the test's database connection.
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from config.wsgi import application
 
     environ = {
@@ -185,7 +191,14 @@ def wsgi_get(path: str, **headers) -> tuple[str, dict, bytes]:
         **headers,
     }
     started = {}
-    body = b"".join(application(environ, lambda status, headers, exc=None: started.update(s=status, h=headers)))
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = application(environ, lambda status, headers, exc=None: started.update(s=status, h=headers))
+        body = b"".join(result)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return started["s"], dict(started["h"]), body
 
 
@@ -197,7 +210,7 @@ def test_query_counts_and_cache(published, path, django_assert_max_num_queries):
         again = wsgi_get(path, HTTP_ACCEPT=JSON)
     assert len(cached) == 0, [query["sql"] for query in cached]
     assert again == first
-    status, headers, body = wsgi_get(path, HTTP_ACCEPT=JSON, HTTP_IF_NONE_MATCH=first[1]["ETag"])
+    status, _headers, body = wsgi_get(path, HTTP_ACCEPT=JSON, HTTP_IF_NONE_MATCH=first[1]["ETag"])
     assert (status, body) == ("304 Not Modified", b"")
 
 

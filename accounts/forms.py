@@ -1,0 +1,114 @@
+"""Forms of the account pages, and Wharf's versions of allauth forms (settings ACCOUNT_FORMS, MFA_FORMS)."""
+
+import datetime as dt
+
+from allauth.account import forms as account_forms
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
+from allauth.mfa.webauthn.forms import AddWebAuthnForm as AllauthAddWebAuthnForm
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.exceptions import EmailNotVerified
+from accounts.services import VERIFY_TO_ENABLE_2FA, require_verified_email
+from accounts.validators import USERNAME_MAX_LENGTH
+
+ACCOUNT_SCOPE = "account"
+
+
+class SignupForm(account_forms.SignupForm):
+    """allauth's sign-up form with PyPI's messages for over-long input (BAD_INPUTS F8)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["max_length"] = (
+            f"Choose a username with {USERNAME_MAX_LENGTH} characters or less."
+        )
+        self.fields[
+            "username"
+        ].help_text = "ASCII letters, digits, '.', '_' and '-'; starts and ends with a letter or digit."
+        self.fields["email"].error_messages["max_length"] = "The email address is too long. Try again."
+
+
+class ResetPasswordForm(account_forms.ResetPasswordForm):
+    """Reset links go to verified addresses only; an unverified one gets a notice (PROTOCOLS.md §7.2).
+
+    The page answers the same in every case, so it tells nobody whether an account exists.
+    """
+
+    def clean_email(self):
+        email = super().clean_email()
+        verified = set(
+            EmailAddress.objects.filter(email__iexact=email, verified=True).values_list("user_id", flat=True)
+        )
+        self.unverified_users = [user for user in self.users if user.pk not in verified]
+        self.users = [user for user in self.users if user.pk in verified]
+        return email
+
+    def save(self, request, **kwargs):
+        email = self.cleaned_data["email"]
+        if self.unverified_users and not self.users:
+            get_adapter(request).send_mail("account/email/password_reset_unverified", email, {})
+            return email
+        return super().save(request, **kwargs)
+
+
+class TokenCreateForm(forms.Form):
+    """Name, scope (the whole account or one of the user's projects) and an optional last day."""
+
+    description = forms.CharField(
+        label="Token name",
+        max_length=100,
+        help_text="What the token is for, e.g. 'CI for my-project'.",
+        error_messages={"max_length": "Token names are 100 characters or less."},
+    )
+    scope = forms.ChoiceField(label="Scope")
+    expires_on = forms.DateField(
+        label="Expires after",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Optional: the last day (UTC) the token works. Empty: the token does not expire.",
+    )
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.projects = {str(project.pk): project for project in projects}
+        self.fields["scope"].choices = [(ACCOUNT_SCOPE, "Whole account (all projects, and new ones)")] + [
+            (f"project:{pk}", f"Project: {project.name}") for pk, project in self.projects.items()
+        ]
+
+    def clean_scope(self):
+        scope = self.cleaned_data["scope"]
+        if scope == ACCOUNT_SCOPE:
+            return None
+        return self.projects[scope.removeprefix("project:")]
+
+    def clean_expires_on(self):
+        day = self.cleaned_data.get("expires_on")
+        if day is None:
+            return None
+        if day < timezone.now().date():
+            raise ValidationError("The expiry must be today or later.")
+        # The token works through the whole of its last day (UTC).
+        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+
+
+class _VerifiedEmailRequired:
+    """Two-factor methods need a verified primary email (accounts issue; PROTOCOLS.md §7.2)."""
+
+    def clean(self):
+        try:
+            require_verified_email(self.user, reason=VERIFY_TO_ENABLE_2FA)
+        except EmailNotVerified as error:
+            raise ValidationError(error.message, code="unverified_email") from None
+        return super().clean()
+
+
+class ActivateTOTPForm(_VerifiedEmailRequired, AllauthActivateTOTPForm):
+    pass
+
+
+class AddWebAuthnForm(_VerifiedEmailRequired, AllauthAddWebAuthnForm):
+    pass

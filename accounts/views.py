@@ -1,0 +1,154 @@
+"""Account pages: overview, API tokens, security log, and Wharf's rules on allauth's sign-up and email pages.
+
+Thin views: validate a form, call a service, render. allauth serves the rest of /accounts/ (login, logout,
+password, verification links, two-factor devices).
+"""
+
+import time
+
+from allauth.account import app_settings as allauth_account_settings
+from allauth.account.authentication import get_authentication_records
+from allauth.account.decorators import reauthentication_required
+from allauth.account.models import EmailAddress
+from allauth.account.views import EmailView, SignupView
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import selectors
+from accounts.adapter import request_origin
+from accounts.exceptions import AccountError, EmailNotVerified
+from accounts.forms import TokenCreateForm
+from accounts.services import (
+    VERIFY_TO_CREATE_TOKEN,
+    has_two_factor,
+    has_verified_primary_email,
+    require_verified_email,
+    token_create,
+    token_revoke,
+)
+from moderation import policy
+
+
+@login_required
+def account_home(request):
+    user = request.user
+    context = {
+        "emails": EmailAddress.objects.filter(user=user).order_by("-primary", "email"),
+        "verified_primary": has_verified_primary_email(user),
+        "two_factor": has_two_factor(user),
+        "token_count": selectors.token_list(user=user).count(),
+    }
+    return render(request, "account/home.html", context)
+
+
+def needs_reauthentication(request) -> bool:
+    """Whether to ask for the password before a sensitive change: yes, unless this session logged in or
+    confirmed the password in the last ACCOUNT_REAUTHENTICATION_TIMEOUT seconds (PyPI asks before tokens)."""
+    records = get_authentication_records(request, request.user)
+    latest = max((record.get("at", 0) for record in records), default=0)
+    return time.time() - latest >= allauth_account_settings.REAUTHENTICATION_TIMEOUT
+
+
+@login_required
+@reauthentication_required(allow_get=True, enabled=needs_reauthentication)
+def tokens(request):
+    """GET lists the live tokens; POST creates one and shows it, this once (PROTOCOLS.md §1.3)."""
+    user = request.user
+    projects = selectors.token_scope_projects(user=user)
+    form = TokenCreateForm(request.POST or None, projects=projects)
+    minted = None
+    status = 200
+    try:
+        require_verified_email(user, reason=VERIFY_TO_CREATE_TOKEN)
+        email_refusal = None
+    except EmailNotVerified as error:
+        email_refusal = error
+    if request.method == "POST":
+        if email_refusal is not None:
+            status = 403
+        elif form.is_valid():
+            ip, agent = request_origin(request)
+            try:
+                minted = token_create(
+                    user=user,
+                    description=form.cleaned_data["description"],
+                    project=form.cleaned_data["scope"],
+                    expires=form.cleaned_data["expires_on"],
+                    ip_address=ip,
+                    user_agent=agent,
+                )
+            except AccountError as error:
+                form.add_error(None, error.message)
+        if minted is None and email_refusal is None:
+            status = 400
+        if minted is not None:
+            form = TokenCreateForm(projects=projects)
+    context = {
+        "form": form,
+        "minted": minted,
+        "tokens": selectors.token_list(user=user),
+        "email_refusal": email_refusal,
+    }
+    return render(request, "account/tokens.html", context, status=status)
+
+
+@login_required
+@require_POST
+def token_revoke_view(request, token_id: int):
+    token = selectors.token_get(user=request.user, token_id=token_id)
+    if token is None:
+        raise Http404("No such token.")
+    ip, agent = request_origin(request)
+    token_revoke(token=token, ip_address=ip, user_agent=agent)
+    messages.success(request, f"Revoked the token '{token.description}'; uploads with it now fail.")
+    return redirect("account_tokens")
+
+
+@login_required
+def security_log(request):
+    return render(
+        request, "account/security.html", {"events": selectors.security_event_list(user=request.user)}
+    )
+
+
+class WharfSignupView(SignupView):
+    """allauth's sign-up, refused with the admins' message while registration is frozen (BAD_INPUTS J4)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        refusal = policy.flag_refusal(policy.FlagId.DISALLOW_NEW_USER_REGISTRATION)
+        if refusal:
+            return render(request, "account/signup_closed.html", {"refusal": refusal}, status=403)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class WharfEmailView(EmailView):
+    """allauth's email page with PyPI's rules: only a verified address becomes primary, and a refused
+    re-send says why (PROTOCOLS.md §7.3)."""
+
+    def _action_primary(self, request, *args, **kwargs):
+        address = self._get_email_address(request)
+        if address is not None and not address.verified:
+            messages.error(request, "Only a verified email address can be made primary.")
+            return None
+        return super()._action_primary(request, *args, **kwargs)
+
+    def _action_send(self, request, *args, **kwargs):
+        address = self._get_email_address(request)
+        if address is not None and address.verified:
+            messages.info(request, f"{address.email} is already verified.")
+            return None
+        response = super()._action_send(request, *args, **kwargs)
+        if address is not None and not self._did_send_verification_email:
+            messages.error(
+                request,
+                f"Too many incomplete attempts to verify email address(es) for {request.user.username}. "
+                "Complete a pending verification or wait before attempting again.",
+            )
+        return response
+
+
+signup = WharfSignupView.as_view()
+email = WharfEmailView.as_view()

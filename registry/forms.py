@@ -1,0 +1,66 @@
+"""Forms of the registry's web pages: input validation only, the rules live in the services."""
+
+from django import forms
+
+from registry.enums import RoleName
+from registry.search import MAX_QUERY_LENGTH
+from registry.services.projects import MAX_NAME_LENGTH
+from registry.services.releases import MAX_YANK_REASON
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search projects", max_length=MAX_QUERY_LENGTH, required=False, strip=True)
+
+
+class NameCheckForm(forms.Form):
+    # A little room above the limit, so that an over-long name is judged (and explained) by the policy.
+    name = forms.CharField(label="Project name", max_length=MAX_NAME_LENGTH + 50, strip=True)
+
+
+class InviteForm(forms.Form):
+    username = forms.CharField(label="Username", max_length=150)
+    role_name = forms.ChoiceField(label="Role", choices=RoleName.choices, initial=RoleName.MAINTAINER)
+
+
+class RoleChangeForm(forms.Form):
+    role_name = forms.ChoiceField(label="Role", choices=RoleName.choices)
+
+
+class YankForm(forms.Form):
+    """PyPI asks for the version to be typed (`confirm_yank_version`) so a release is not yanked by a slip."""
+
+    confirm_version = forms.CharField(label="Type the version to confirm", max_length=100)
+    reason = forms.CharField(
+        label="Reason (optional, shown to installers)",
+        max_length=MAX_YANK_REASON,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, version: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+
+    def clean_confirm_version(self):
+        return _confirmed(self.cleaned_data["confirm_version"], self.version, "version")
+
+
+class ConfirmForm(forms.Form):
+    """Destructive actions: the user types the name of what goes (project name, version or filename)."""
+
+    confirm = forms.CharField(label="Type the name to confirm", max_length=300)
+
+    def __init__(self, *args, expected: str, what: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+        self.what = what
+        self.fields["confirm"].label = f"Type the {what} to confirm"
+
+    def clean_confirm(self):
+        return _confirmed(self.cleaned_data["confirm"], self.expected, self.what)
+
+
+def _confirmed(typed: str, expected: str, what: str) -> str:
+    if typed.strip() != expected:
+        raise forms.ValidationError(f"That is not the {what}: type '{expected}' exactly to confirm.")
+    return typed

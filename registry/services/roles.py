@@ -1,0 +1,190 @@
+"""Collaborators: inviting users to a project, answering invitations, changing and removing roles.
+
+Only Owners manage roles (PROTOCOLS.md §1.11); a project never loses its last Owner. Journal actions are
+PyPI's (§4.1): `invite <Role> <user>`, `revoke_invite <Role> <user>`, `accepted <Role> <user>`,
+`decline_invite <Role> <user>`, `change <Role> <user> to <Role>`, `remove <Role> <user>`.
+Both ends of an invitation need a verified primary email address: it is how the index reaches maintainers
+(PROTOCOLS.md §7.2).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.emails import send_templated_email
+from accounts.models import User
+from accounts.services import has_verified_primary_email
+from registry.enums import InvitationStatus, RoleName
+from registry.exceptions import ManageError, ManageNotPermitted
+from registry.models import Project, Role, RoleInvitation
+from registry.services.journal import journal_record
+from registry.services.permissions import require_changeable, require_owner
+
+ACCOUNT_EMAIL_PAGE = "/accounts/email/"
+
+
+def _check_role_name(role_name: str) -> None:
+    if role_name not in RoleName.values:
+        raise ManageError(f"'{role_name}' is not a role; choose Owner or Maintainer.")
+
+
+@transaction.atomic
+def role_invite(*, project: Project, inviter: User, username: str, role_name: str) -> RoleInvitation:
+    """Invite the user called `username` to take `role_name` on `project`, and email them.
+
+    The invitation expires after WHARF_ROLE_INVITATION_DAYS; an expired one may be replaced by a new one.
+    Raises ManageNotPermitted unless `inviter` is an Owner, ManageError when either side lacks a verified
+    primary email, the user does not exist or already has a role or an open invitation.
+    """
+    require_owner(project=project, user=inviter)
+    _check_role_name(role_name)
+    if not has_verified_primary_email(inviter):
+        raise ManageError(
+            "You need a verified primary email address to invite collaborators; add or verify one at "
+            f"{ACCOUNT_EMAIL_PAGE}."
+        )
+    invitee = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
+    if invitee is None:
+        raise ManageError(f"There is no user named '{username.strip()}'.")
+    if Role.objects.filter(project=project, user=invitee).exists():
+        raise ManageError(f"User '{invitee.username}' already has a role on project '{project.name}'.")
+    if not has_verified_primary_email(invitee):
+        raise ManageError(
+            f"User '{invitee.username}' does not have a verified primary email address, so they cannot be "
+            "invited until they verify one."
+        )
+    now = timezone.now()
+    RoleInvitation.objects.filter(
+        project=project, invitee=invitee, status=InvitationStatus.PENDING, expires__lte=now
+    ).update(status=InvitationStatus.EXPIRED)
+    try:
+        with transaction.atomic():
+            invitation = RoleInvitation.objects.create(
+                project=project,
+                invitee=invitee,
+                inviter=inviter,
+                role_name=role_name,
+                created=now,
+                expires=now + timedelta(days=settings.WHARF_ROLE_INVITATION_DAYS),
+            )
+    except IntegrityError:
+        raise ManageError(
+            f"User '{invitee.username}' already has an open invitation to project '{project.name}'."
+        ) from None
+    journal_record(project, (f"invite {role_name} {invitee.username}", None), actor=inviter)
+    send_templated_email(
+        to=[invitee.email],
+        template="registry/email/role_invitation",
+        context={
+            "project_name": project.name,
+            "role_name": role_name,
+            "inviter": inviter.username,
+            "invitee": invitee.username,
+            "expires": invitation.expires,
+        },
+    )
+    return invitation
+
+
+def _open_invitation(invitation: RoleInvitation, *, user: User) -> RoleInvitation:
+    """The invitation locked for update, if `user` is its invitee and it is still open."""
+    invitation = RoleInvitation.objects.select_for_update().select_related("project").get(pk=invitation.pk)
+    if invitation.invitee_id != user.pk:
+        raise ManageNotPermitted("This invitation is addressed to another user.")
+    if not invitation.is_open:
+        state = "has expired" if invitation.status == InvitationStatus.PENDING else f"was {invitation.status}"
+        raise ManageError(f"The invitation to project '{invitation.project.name}' {state}.")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: RoleInvitation, user: User) -> Role:
+    """Accept an open invitation: `user` gets the role; journal `accepted <Role> <user>`."""
+    invitation = _open_invitation(invitation, user=user)
+    project = invitation.project
+    require_changeable(project=project)
+    role, _ = Role.objects.get_or_create(
+        project=project, user=user, defaults={"role_name": invitation.role_name}
+    )
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.responded = timezone.now()
+    invitation.save(update_fields=["status", "responded"])
+    journal_record(project, (f"accepted {invitation.role_name} {user.username}", None), actor=user)
+    return role
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: RoleInvitation, user: User) -> None:
+    """Decline an open invitation; journal `decline_invite <Role> <user>`."""
+    invitation = _open_invitation(invitation, user=user)
+    invitation.status = InvitationStatus.DECLINED
+    invitation.responded = timezone.now()
+    invitation.save(update_fields=["status", "responded"])
+    journal_record(
+        invitation.project, (f"decline_invite {invitation.role_name} {user.username}", None), actor=user
+    )
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: RoleInvitation, actor: User) -> None:
+    """An Owner withdraws a pending invitation; journal `revoke_invite <Role> <user>`."""
+    project = invitation.project
+    require_owner(project=project, user=actor)
+    changed = RoleInvitation.objects.filter(pk=invitation.pk, status=InvitationStatus.PENDING).update(
+        status=InvitationStatus.REVOKED, responded=timezone.now()
+    )
+    if not changed:
+        raise ManageError("This invitation is no longer pending.")
+    journal_record(
+        project,
+        (f"revoke_invite {invitation.role_name} {invitation.invitee.username}", None),
+        actor=actor,
+    )
+
+
+def _check_not_last_owner(role: Role, *, leaving: bool) -> None:
+    """Refuse a change that would leave the project without an Owner (Owners are locked while counting)."""
+    if role.role_name != RoleName.OWNER:
+        return
+    owners = list(
+        Role.objects.select_for_update()
+        .filter(project=role.project_id, role_name=RoleName.OWNER)
+        .values_list("pk", flat=True)
+    )
+    if owners == [role.pk]:
+        what = "leave" if leaving else "lose the Owner role"
+        raise ManageError(
+            f"The last Owner of project '{role.project.name}' cannot {what}; make another collaborator an "
+            "Owner first, or delete the project."
+        )
+
+
+@transaction.atomic
+def role_change(*, role: Role, actor: User, role_name: str) -> Role:
+    """An Owner changes a collaborator's role; journal `change <old> <user> to <new>`."""
+    project = role.project
+    require_owner(project=project, user=actor)
+    _check_role_name(role_name)
+    if role.role_name == role_name:
+        raise ManageError(f"User '{role.user.username}' is already {role_name} of project '{project.name}'.")
+    _check_not_last_owner(role, leaving=False)
+    old = role.role_name
+    role.role_name = role_name
+    role.save(update_fields=["role_name"])
+    journal_record(project, (f"change {old} {role.user.username} to {role_name}", None), actor=actor)
+    return role
+
+
+@transaction.atomic
+def role_remove(*, role: Role, actor: User) -> None:
+    """Remove a collaborator (an Owner does it) or leave a project (anyone may leave); journal `remove`."""
+    project = role.project
+    if role.user_id != actor.pk:
+        require_owner(project=project, user=actor)
+    else:
+        require_changeable(project=project)
+    _check_not_last_owner(role, leaving=role.user_id == actor.pk)
+    role.delete()
+    journal_record(project, (f"remove {role.role_name} {role.user.username}", None), actor=actor)

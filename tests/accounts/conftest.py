@@ -1,0 +1,69 @@
+"""Fixtures of the account tests: a test client whose on-commit work (emails) runs, the sent mail, logins."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from tests.conftest import wait_for
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def client(client, django_capture_on_commit_callbacks, celery_worker):
+    """Django's test client, running each request's on-commit callbacks as a real commit would.
+
+    Emails leave through `transaction.on_commit` → the `send_email` task (eager, or on the session's Celery
+    worker when REDIS_URL is set); the test's own transaction never commits, so without this no mail is sent.
+    """
+    original = client.request
+
+    def request(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return original(**kwargs)
+
+    client.request = request
+    return client
+
+
+@pytest.fixture
+def sent(celery_worker):
+    """`sent(n)` waits until `n` emails went out (at once when tasks are eager) and returns them all."""
+
+    def wait(count: int):
+        wait_for(lambda: len(mail.outbox) >= count)
+        return list(mail.outbox)
+
+    return wait
+
+
+@pytest.fixture
+def sign_in(client):
+    """Log `user` in through the login form, as a person does (allauth records the password login).
+
+    `confirm=True` also confirms the password once more, as the two-factor pages ask right after login.
+    """
+
+    def login(user, password: str = PASSWORD, *, confirm: bool = False):
+        response = client.post("/accounts/login/", {"login": user.username, "password": password})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        if confirm:
+            response = client.post("/accounts/reauthenticate/", {"password": password})
+            assert response.status_code == 302, response.content.decode()[:2000]
+        return client
+
+    return login
+
+
+def link_in(message, pattern: str = r"http://testserver/accounts/confirm-email/[^\s]+/") -> str:
+    """The first URL matching `pattern` in an email's plain-text part."""
+    found = re.search(pattern, message.body)
+    assert found, message.body
+    return found.group(0).replace("http://testserver", "")
+
+
+def html_part(message) -> str:
+    (html, mimetype) = message.alternatives[0]
+    assert mimetype == "text/html"
+    return html
