@@ -1,6 +1,6 @@
 """Reads of the registry. Visibility rules live here: quarantined projects are not served to the public."""
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import Max, QuerySet
 
 from registry.enums import ProjectStatus, RoleName
 from registry.models import File, JournalEntry, Project, Release, Role
@@ -66,6 +66,18 @@ def recent_releases(*, limit: int) -> list[Release]:
 
 
 def project_with_role(*, name: str, user) -> Project | None:
-    """The project called `name`, annotated with `user_role`: the user's role name on it, or None."""
-    role = Role.objects.filter(project=OuterRef("pk"), user=user).values("role_name")[:1]
-    return Project.objects.filter(normalized_name=normalize(name)).annotate(user_role=Subquery(role)).first()
+    """The project called `name` with `user_role` set to the user's role name on it, or None.
+
+    Uploads call this on every file: the common case (the uploader has a role) is one plain join.
+    """
+    normalized = normalize(name)
+    role = (
+        Role.objects.filter(user=user, project__normalized_name=normalized).select_related("project").first()
+    )
+    if role is not None:
+        role.project.user_role = role.role_name
+        return role.project
+    project = Project.objects.filter(normalized_name=normalized).first()
+    if project is not None:
+        project.user_role = None
+    return project
