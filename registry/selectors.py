@@ -68,12 +68,21 @@ def recent_releases(*, limit: int) -> list[Release]:
 
 
 def project_with_role(*, name: str, user) -> Project | None:
-    """The project called `name`, annotated with `user_role`: the user's role name on it, or None."""
-    return (
-        Project.objects.filter(normalized_name=normalize(name))
-        .annotate(user_role=user_role_annotation(user))
-        .first()
+    """The project called `name` with `user_role` set to the user's role name on it, or None.
+
+    Uploads call this on every file: the common case (the uploader has a role) is one plain join.
+    """
+    normalized = normalize(name)
+    role = (
+        Role.objects.filter(user=user, project__normalized_name=normalized).select_related("project").first()
     )
+    if role is not None:
+        role.project.user_role = role.role_name
+        return role.project
+    project = Project.objects.filter(normalized_name=normalized).first()
+    if project is not None:
+        project.user_role = None
+    return project
 
 
 def user_role_annotation(user) -> Subquery:

@@ -153,9 +153,10 @@ def upload_publish(*, target: UploadTarget, upload: ValidatedUpload, user_agent:
 def _existing_file(upload: ValidatedUpload) -> File | None:
     """The identical file when this is a re-upload; InvalidUpload when the name or bytes are taken."""
     received = upload.file
-    clash = File.objects.filter(
+    clashes = File.objects.filter(
         Q(filename=upload.filename) | Q(blake2_256_digest=received.blake2_256_digest)
-    ).first()
+    ).only("filename", "sha256_digest", "blake2_256_digest")[:1]
+    clash = next(iter(clashes), None)
     if clash is None:
         if UsedFilename.objects.filter(filename=upload.filename).exists():
             raise InvalidUpload(
