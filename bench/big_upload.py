@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/wharf-bench-big"))
 PORT = os.environ.get("WHARF_BENCH_PORT", "18091")
+WHEEL = b"Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
 
 
 def build_wheel(directory: Path, size_mb: int) -> Path:
@@ -44,13 +45,14 @@ def build_wheel(directory: Path, size_mb: int) -> Path:
         small = {
             f"{name}/__init__.py": b"",
             f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
-            f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+            f"{info}/WHEEL": WHEEL,
         }
         for member_name, data in small.items():
             archive.writestr(zipfile.ZipInfo(member_name, (2024, 1, 1, 0, 0, 0)), data)
             records.append((member_name, hashlib.sha256(data).digest(), len(data)))
         lines = [
-            f"{member},sha256={base64.urlsafe_b64encode(d).rstrip(b'=').decode()},{size}" for member, d, size in records
+            f"{member},sha256={base64.urlsafe_b64encode(d).rstrip(b'=').decode()},{size}"
+            for member, d, size in records
         ]
         archive.writestr(f"{info}/RECORD", "\n".join([*lines, f"{info}/RECORD,,"]) + "\n")
     return path
@@ -78,13 +80,20 @@ def tree_rss_kb(root_pid: int) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size-mb", type=int, default=500)
     parser.add_argument("--mode", choices=["embedded", "production"], default="embedded")
     args = parser.parse_args()
 
-    env = {**os.environ, "BENCH_DIR": str(BENCH_DIR), "WHARF_BENCH_PORT": PORT,
-           "WHARF_MAX_FILE_SIZE": str(1024 * 1024 * 1024), "WEB_CONCURRENCY": "1"}
+    env = {
+        **os.environ,
+        "BENCH_DIR": str(BENCH_DIR),
+        "WHARF_BENCH_PORT": PORT,
+        "WHARF_MAX_FILE_SIZE": str(1024 * 1024 * 1024),
+        "WEB_CONCURRENCY": "1",
+    }
     subprocess.run([HERE / "serve_wharf.sh", "start", args.mode], check=True, env=env)
     try:
         pid = int((BENCH_DIR / "pid").read_text())
@@ -104,9 +113,22 @@ def main() -> None:
         clean = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "TWINE_"))}
         started = time.perf_counter()
         result = subprocess.run(
-            [ROOT / ".venv/bin/twine", "upload", "--non-interactive", "--disable-progress-bar", "--repository-url",
-             f"{url}/legacy/", "-u", "__token__", "-p", token, wheel],
-            capture_output=True, text=True, env=clean,
+            [
+                ROOT / ".venv/bin/twine",
+                "upload",
+                "--non-interactive",
+                "--disable-progress-bar",
+                "--repository-url",
+                f"{url}/legacy/",
+                "-u",
+                "__token__",
+                "-p",
+                token,
+                wheel,
+            ],
+            capture_output=True,
+            text=True,
+            env=clean,
         )
         seconds = time.perf_counter() - started
         stop.set()

@@ -24,11 +24,24 @@ ROOT = HERE.parent
 SHARED = ROOT.parent / "shared" / "bench"
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/wharf-bench-simple"))
 PORT = os.environ.get("WHARF_BENCH_PORT", "18092")
-PIP_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"
+PIP_ACCEPT = (
+    "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"
+)
 
 
 def wrk(url: str, accept: str | None, duration: int) -> dict:
-    command = ["wrk", "-t", "2", "-c", "16", "-d", f"{duration}s", "--latency", "-s", SHARED / "wrk_report.lua"]
+    command = [
+        "wrk",
+        "-t",
+        "2",
+        "-c",
+        "16",
+        "-d",
+        f"{duration}s",
+        "--latency",
+        "-s",
+        SHARED / "wrk_report.lua",
+    ]
     if accept:
         command += ["-H", f"Accept: {accept}"]
     output = subprocess.run([*map(str, command), url], capture_output=True, text=True, check=True).stdout
@@ -43,33 +56,71 @@ def wrk(url: str, accept: str | None, duration: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--mode", choices=["embedded", "production"], default="production")
     parser.add_argument("--duration", type=int, default=10)
     args = parser.parse_args()
     env = {**os.environ, "BENCH_DIR": str(BENCH_DIR), "WHARF_BENCH_PORT": PORT}
     corpus = Path(tempfile.mkdtemp(prefix="wharf-corpus-"))
-    subprocess.run([sys.executable, SHARED / "gen_corpus.py", corpus, "--small", "20", "--big-name", "bench-thousand",
-                    "--big-releases", "500"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            SHARED / "gen_corpus.py",
+            corpus,
+            "--small",
+            "20",
+            "--big-name",
+            "bench-thousand",
+            "--big-releases",
+            "500",
+        ],
+        check=True,
+        capture_output=True,
+    )
     subprocess.run([HERE / "serve_wharf.sh", "start", args.mode], check=True, env=env)
     try:
         url, token = (BENCH_DIR / "url").read_text().strip(), (BENCH_DIR / "token").read_text().strip()
         files = sorted(corpus.glob("*/*"))
         clean = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "TWINE_"))}
         started = time.perf_counter()
-        subprocess.run([ROOT / ".venv/bin/twine", "upload", "--non-interactive", "--disable-progress-bar",
-                        "--repository-url", f"{url}/legacy/", "-u", "__token__", "-p", token, *files],
-                       check=True, capture_output=True, env=clean)
+        subprocess.run(
+            [
+                ROOT / ".venv/bin/twine",
+                "upload",
+                "--non-interactive",
+                "--disable-progress-bar",
+                "--repository-url",
+                f"{url}/legacy/",
+                "-u",
+                "__token__",
+                "-p",
+                token,
+                *files,
+            ],
+            check=True,
+            capture_output=True,
+            env=clean,
+        )
         seconds = time.perf_counter() - started
-        print(f"mode {args.mode}; uploaded {len(files)} files with twine in {seconds:.1f} s "
-              f"({len(files) / seconds:.1f} files/s)")
+        print(
+            f"mode {args.mode}; uploaded {len(files)} files with twine in {seconds:.1f} s "
+            f"({len(files) / seconds:.1f} files/s)"
+        )
         print(f"{'page':34} {'accept':6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
-        for label, path in (("1,000-file project", "/simple/bench-thousand/"),
-                            ("6-file project", "/simple/bench-pkg-001/"), ("root (21 projects)", "/simple/")):
+        for label, path in (
+            ("1,000-file project", "/simple/bench-thousand/"),
+            ("6-file project", "/simple/bench-pkg-001/"),
+            ("root (21 projects)", "/simple/"),
+        ):
             for accept_label, accept in (("pip", PIP_ACCEPT), ("html", None)):
                 result = wrk(url + path, accept, args.duration)
-                print(f"{label:34} {accept_label:6} {result['rps']:8.0f} {result['p50_ms']:8.2f} "
-                      f"{result['p99_ms']:8.2f}" + (f"  non-2xx: {result['non_2xx']}" if result["non_2xx"] else ""))
+                print(
+                    f"{label:34} {accept_label:6} {result['rps']:8.0f} {result['p50_ms']:8.2f} "
+                    f"{result['p99_ms']:8.2f}"
+                    + (f"  non-2xx: {result['non_2xx']}" if result["non_2xx"] else "")
+                )
     finally:
         subprocess.run([HERE / "serve_wharf.sh", "stop"], env=env, check=False)
         subprocess.run(["rm", "-rf", corpus], check=False)

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "accounts",
     "registry",
     "moderation",
+    "moderation.claims",
 ]
 
 MIDDLEWARE = [

@@ -13,3 +13,7 @@ class FlagId(models.TextChoices):
         "Disallow new project registration",
     )
     DISALLOW_NEW_USER_REGISTRATION = "disallow-new-user-registration", "Disallow new user registration"
+
+
+# Name of the staff group created by migration 0006; features grant it their permissions.
+MODERATORS_GROUP = "Moderators"

@@ -58,3 +58,37 @@ class ProhibitedEmailDomain(models.Model):
 
     def __str__(self):
         return self.domain
+
+
+class AuditEntry(models.Model):
+    """One moderation step on record: who did what, why and when. Never edited; targets are AuditTargets."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True, default="", help_text="Username at the time.")
+    action = models.CharField(max_length=100, db_index=True)
+    reason = models.TextField(blank=True, default="")
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.created:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action}"
+
+
+class AuditTarget(models.Model):
+    """An object an audit entry acted on, e.g. ("registry.project", 42, "spam-pkg")."""
+
+    entry = models.ForeignKey(AuditEntry, on_delete=models.CASCADE, related_name="targets")
+    target_type = models.CharField(max_length=100)
+    target_id = models.CharField(max_length=64)
+    target_name = models.CharField(max_length=300, blank=True, default="", help_text="Name at the time.")
+
+    class Meta:
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.target_type} {self.target_name or self.target_id}"

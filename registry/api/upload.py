@@ -5,6 +5,7 @@ from django.http.request import RawPostDataException
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts.adapter import request_origin
 from moderation import policy
 from registry.api.auth import upload_token
 from registry.api.responses import error_response, message_response
@@ -49,9 +50,8 @@ def legacy_upload(request):
             validated = validate_distribution(
                 request=upload_request, file=received.file, max_file_size=target.max_file_size
             )
-            upload_publish(
-                target=target, upload=validated, user_agent=request.META.get("HTTP_USER_AGENT", "")
-            )
+            ip_address, user_agent = request_origin(request)
+            upload_publish(target=target, upload=validated, user_agent=user_agent, ip_address=ip_address)
     except UploadError as error:
         return error_response(error, request)
     return HttpResponse("OK\n", content_type="text/plain")

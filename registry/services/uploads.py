@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import ApiToken, User
 from accounts.services import has_two_factor, token_mark_used
 from moderation import policy
-from registry import storage
+from registry import signals, storage
 from registry.enums import PackageType, ProjectStatus, RoleName
 from registry.exceptions import InvalidUpload, UploadNotPermitted
 from registry.models import File, Project, Release, Role, UsedFilename
@@ -119,9 +119,12 @@ def _check_account(token: ApiToken) -> None:
         )
 
 
-def upload_publish(*, target: UploadTarget, upload: ValidatedUpload, user_agent: str = "") -> UploadResult:
+def upload_publish(
+    *, target: UploadTarget, upload: ValidatedUpload, user_agent: str = "", ip_address: str | None = None
+) -> UploadResult:
     """Store the file and record it: project (if new), release (if new), file, journal.
 
+    After commit, `registry.signals.project_created` / `release_created` announce new projects and releases.
     An identical re-upload returns the existing file with `created=False` and changes nothing.
     Raises InvalidUpload for duplicates, burned filenames, closed releases and size limits.
     """
@@ -136,7 +139,9 @@ def upload_publish(*, target: UploadTarget, upload: ValidatedUpload, user_agent:
         storage.store_bytes(upload.core_metadata, path=f"{path}.metadata")
     try:
         with transaction.atomic():
-            file = _record_upload(target, upload, release=release, path=path, user_agent=user_agent)
+            file = _record_upload(
+                target, upload, release=release, path=path, user_agent=user_agent, ip_address=ip_address
+            )
     except IntegrityError:
         _discard_stored(path)
         # A concurrent upload took the same filename, bytes, sdist slot, release or project name first.
@@ -211,7 +216,13 @@ def _open_release(target: UploadTarget, upload: ValidatedUpload) -> Release | No
 
 
 def _record_upload(
-    target: UploadTarget, upload: ValidatedUpload, *, release: Release | None, path: str, user_agent: str
+    target: UploadTarget,
+    upload: ValidatedUpload,
+    *,
+    release: Release | None,
+    path: str,
+    user_agent: str,
+    ip_address: str | None,
 ) -> File:
     user = target.user
     project = target.project
@@ -220,6 +231,12 @@ def _record_upload(
         project = Project.objects.create(name=target.name, normalized_name=normalize(target.name))
         Role.objects.create(user=user, project=project, role_name=RoleName.OWNER)
         changes += [("create", None), (f"add {RoleName.OWNER} {user.username}", None)]
+        created_project = project
+        transaction.on_commit(
+            lambda: signals.project_created.send(
+                sender=Project, project_id=created_project.pk, user_id=user.pk, ip_address=ip_address
+            )
+        )
     request = upload.request
     if release is None:
         release = Release.objects.create(
@@ -229,6 +246,12 @@ def _record_upload(
             **_release_fields(upload),
         )
         changes.append(("new release", release.version))
+        created_release = release
+        transaction.on_commit(
+            lambda: signals.release_created.send(
+                sender=Release, project_id=project.pk, release_id=created_release.pk, user_id=user.pk
+            )
+        )
 
     received = upload.file
     file = File.objects.create(

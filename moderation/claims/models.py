@@ -1,0 +1,1 @@
+"""Models of PEP 541 name claims."""
