@@ -273,7 +273,7 @@ def test_wheel_license_file_missing(tmp_path):
 
 
 def test_metadata_size_is_capped(tmp_path, monkeypatch):
-    monkeypatch.setattr("registry.upload.archives.MAX_METADATA_BYTES", 16)
+    monkeypatch.setattr("registry.upload.archives.common.MAX_METADATA_BYTES", 16)
     path = write_wheel(tmp_path)
     assert refusal(path, filetype="bdist_wheel") == INVALID + f"{DIST_INFO}/RECORD is larger than 0 MiB."
 
@@ -725,7 +725,7 @@ def test_sdist_pkg_info_as_a_link(tmp_path):
 
 
 def test_sdist_pkg_info_size_cap(tmp_path, monkeypatch):
-    monkeypatch.setattr("registry.upload.archives.MAX_METADATA_BYTES", 10)
+    monkeypatch.setattr("registry.upload.archives.common.MAX_METADATA_BYTES", 10)
     path = write_sdist(tmp_path)
     assert refusal(path, filetype="sdist") == INVALID + f"{TOP}/PKG-INFO is larger than 0 MiB."
 

@@ -11,7 +11,7 @@ import zlib
 
 import pytest
 
-from registry.upload.zipcheck import (
+from registry.upload.archives.zipcheck import (
     SIG_CENTRAL_DIRECTORY,
     SIG_END,
     SIG_END64,
