@@ -24,3 +24,5 @@ class SecurityEventKind(models.TextChoices):
     TWO_FACTOR_DISABLED = "2fa-disabled", "Two-factor method removed"
     RECOVERY_CODES_REGENERATED = "recovery-codes-regenerated", "Recovery codes regenerated"
     RECOVERY_CODE_USED = "recovery-code-used", "Recovery code used"
+    ACCOUNT_FROZEN = "account-frozen", "Account frozen by the moderators"
+    ACCOUNT_UNFROZEN = "account-unfrozen", "Account unfrozen by the moderators"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -200,3 +201,65 @@ def token_revoke(*, token: ApiToken, ip_address: str | None = None, user_agent: 
                 user_agent=user_agent,
             )
     return bool(revoked)
+
+
+# --- freezing (moderation) ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_freeze(*, user: User, reason: str, end_sessions: bool = True) -> bool:
+    """Stop an account: it cannot log in (allauth answers as for a wrong password, BAD_INPUTS J11) nor reach
+    the admin, its live API tokens are revoked and its sessions end. The security log records it with
+    `reason`. Returns whether the account was active before, which `user_unfreeze` needs to restore it.
+    `end_sessions=False` leaves the sessions to one `sessions_end` call for a whole batch of accounts.
+
+    The moderation services call this and do the rest (the freeze record, quarantining the account's
+    projects, the audit trail, the email). Revoked tokens stay revoked when the account is unfrozen.
+    """
+    was_active = user.is_active
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    now = timezone.now()
+    revoked = ApiToken.objects.filter(user=user, revoked__isnull=True).update(revoked=now)
+    security_event_record(
+        user=user,
+        kind=SecurityEventKind.ACCOUNT_FROZEN,
+        detail=f"{reason} ({revoked} API token(s) revoked)" if revoked else reason,
+    )
+    if end_sessions:
+        sessions_end(user_ids=[user.pk])
+    return was_active
+
+
+@transaction.atomic
+def user_unfreeze(*, user: User, was_active: bool, reason: str) -> None:
+    """Lift a freeze: the account gets back the active state it had before `user_freeze` (`was_active`);
+    the security log records it. Tokens revoked by the freeze stay revoked."""
+    User.objects.filter(pk=user.pk).update(is_active=was_active)
+    user.is_active = was_active
+    security_event_record(user=user, kind=SecurityEventKind.ACCOUNT_UNFROZEN, detail=reason)
+
+
+def sessions_end(*, user_ids: list[int]) -> int:
+    """Delete every stored session of these users; returns how many went.
+
+    Django already ignores an inactive user's session, but a session left in the store would come back to
+    life when the account is unfrozen. Sessions do not record their user in a column, so each live one is
+    decoded: a freeze is rare, and one pass serves a whole batch of accounts. Works with the database-backed
+    session engines (Django's default); other engines rely on the inactive check alone.
+    """
+    from importlib import import_module
+
+    from django.contrib.sessions.models import Session
+
+    engine = import_module(settings.SESSION_ENGINE)
+    if not hasattr(engine.SessionStore, "get_model_class"):
+        return 0
+    wanted = {str(pk) for pk in user_ids}
+    ended = 0
+    live = Session.objects.filter(expire_date__gt=timezone.now())
+    for session in live.iterator(chunk_size=2000):
+        if str(session.get_decoded().get("_auth_user_id")) in wanted:
+            engine.SessionStore(session.session_key).delete()
+            ended += 1
+    return ended

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The read-only admin flag refuses every write (503) except the admin and the logins that reach it.
+    "moderation.middleware.ReadOnlyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -106,6 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "moderation.context_processors.site_notices",
             ],
         },
     },
@@ -151,6 +154,8 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("WHARF_CELERY_QUEUE", "wharf")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "purge-stale-uploads": {"task": "registry.tasks.purge_stale_uploads", "schedule": 3600.0},
+    # Name claims: move cases whose deadline passed, re-send owner emails, remind moderators (hourly).
+    "claims-deadlines": {"task": "moderation.claims.tasks.run_claim_deadlines", "schedule": 3600.0},
 }
 
 # --- Files: packages on the local disk, or in an S3-compatible bucket when WHARF_S3_BUCKET is set.
@@ -219,10 +224,39 @@ WHARF_ROLE_INVITATION_DAYS = env_int("WHARF_ROLE_INVITATION_DAYS", 7)
 # Where users report projects and problems (help page, report link); empty: no address is published.
 WHARF_SUPPORT_EMAIL = os.environ.get("WHARF_SUPPORT_EMAIL", "").strip()
 WHARF_ADMIN_REQUIRE_2FA = env_bool("WHARF_ADMIN_REQUIRE_2FA", not DEBUG)
+# --- Moderation (README "Moderation"): rate limits, four eyes, risk scoring.
+# New projects per account and per client IP address, as "COUNT/PERIOD" (PROTOCOLS.md §1.7: PyPI's numbers).
+WHARF_PROJECT_CREATE_USER_RATE = os.environ.get("WHARF_PROJECT_CREATE_USER_RATE", "20/hour")
+WHARF_PROJECT_CREATE_IP_RATE = os.environ.get("WHARF_PROJECT_CREATE_IP_RATE", "40/hour")
+# Reports one account may file.
+WHARF_REPORT_RATE = os.environ.get("WHARF_REPORT_RATE", "20/day")
+# Removing projects or freezing accounts in bulk above this many objects waits for a second moderator.
+WHARF_MODERATION_APPROVAL_THRESHOLD = env_int("WHARF_MODERATION_APPROVAL_THRESHOLD", 50)
+# Risk scores (sum of signal weights) at which scoring opens a report, and quarantines when allowed.
+WHARF_RISK_REPORT_THRESHOLD = env_int("WHARF_RISK_REPORT_THRESHOLD", 50)
+WHARF_RISK_QUARANTINE_THRESHOLD = env_int("WHARF_RISK_QUARANTINE_THRESHOLD", 90)
+WHARF_RISK_AUTO_QUARANTINE = env_bool("WHARF_RISK_AUTO_QUARANTINE", False)
+# "Popular" projects new names are compared with: this many public projects with the most releases.
+WHARF_RISK_POPULAR_PROJECTS = env_int("WHARF_RISK_POPULAR_PROJECTS", 100)
 # Absolute address of the site, for links in emails sent outside a request (Celery tasks).
 WHARF_SITE_URL = os.environ.get("WHARF_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
 # Absolute base of file URLs in the Simple and JSON APIs; empty means the request's own host.
 WHARF_FILES_URL = os.environ.get("WHARF_FILES_URL", "").strip().rstrip("/")
+
+# --- PEP 541 name claims (README "Name claims"): the case's clock, in days.
+# Reachability emails to the Owners of an abandoned project, this many days apart (PROTOCOLS.md §6.3).
+WHARF_CLAIM_CONTACT_ATTEMPTS = env_int("WHARF_CLAIM_CONTACT_ATTEMPTS", 3)
+WHARF_CLAIM_CONTACT_INTERVAL_DAYS = env_int("WHARF_CLAIM_CONTACT_INTERVAL_DAYS", 14)
+# A squatting claim waits this long after its courtesy notice.
+WHARF_CLAIM_SQUAT_NOTICE_DAYS = env_int("WHARF_CLAIM_SQUAT_NOTICE_DAYS", 7)
+# Service level: moderators take the next step on a submitted, reviewed or ready case within this many days.
+WHARF_CLAIM_REVIEW_DAYS = env_int("WHARF_CLAIM_REVIEW_DAYS", 7)
+# A claimant asked for more information answers within this many days, else the case goes to a decision.
+WHARF_CLAIM_INFO_DAYS = env_int("WHARF_CLAIM_INFO_DAYS", 14)
+# Owners' answer links (signed) work for this many days.
+WHARF_CLAIM_ANSWER_LINK_DAYS = env_int("WHARF_CLAIM_ANSWER_LINK_DAYS", 90)
+# Who hears about owners' answers and deadlines; empty: active members of the Moderators group and superusers.
+WHARF_MODERATOR_EMAILS = env_list("WHARF_MODERATOR_EMAILS", [])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

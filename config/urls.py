@@ -18,5 +18,8 @@ urlpatterns = [
     # Wharf's account pages first: its sign-up and email pages take the place of allauth's.
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("claims/", include("moderation.claims.urls")),
+    # The status page and the report form (before the registry's pages, which would take project/<name>/...).
+    path("", include("moderation.urls")),
     path("", include("registry.urls")),
 ]

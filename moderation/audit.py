@@ -19,7 +19,7 @@ def audit_record(*, actor, action: str, targets: Iterable[models.Model], reason:
     AuditTarget.objects.bulk_create(
         AuditTarget(
             entry=entry,
-            target_type=target._meta.label_lower,
+            target_type=target_type(target),
             target_id=str(target.pk),
             target_name=str(target)[:300],
         )
@@ -31,5 +31,11 @@ def audit_record(*, actor, action: str, targets: Iterable[models.Model], reason:
 def audit_trail(*, target: models.Model) -> QuerySet[AuditEntry]:
     """Entries that touched `target`, newest first (shown on the admin pages of projects, users, reports)."""
     return AuditEntry.objects.filter(
-        targets__target_type=target._meta.label_lower, targets__target_id=str(target.pk)
+        targets__target_type=target_type(target), targets__target_id=str(target.pk)
     ).distinct()
+
+
+def target_type(target: models.Model) -> str:
+    """The label an object is audited under: its concrete model's, so that the moderation queue's proxies
+    (ModeratedProject, ModeratedUser) and the plain models share one trail."""
+    return target._meta.concrete_model._meta.label_lower

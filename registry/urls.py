@@ -1,4 +1,7 @@
-"""Web pages of the registry: public pages, then the maintainers' pages under /manage/."""
+"""Web pages of the registry: public pages, then the maintainers' pages under /manage/.
+
+A project's report form (`/project/<name>/report/`) is moderation's (`moderation/urls.py`).
+"""
 
 from django.urls import path
 
@@ -10,7 +13,6 @@ urlpatterns = [
     path("help/", pages.help_page, name="help"),
     path("names/check/", pages.name_check, name="name-check"),
     path("project/<str:name>/", pages.project_page, name="project"),
-    path("project/<str:name>/report/", pages.project_report, name="project-report"),
     path("project/<str:name>/<str:version>/", pages.release_page, name="release"),
     path("user/<str:username>/", pages.user_page, name="user"),
     path("manage/projects/", manage.projects, name="manage-projects"),

@@ -46,11 +46,11 @@ def legacy_upload(request):
                     400, "Unknown or missing ':action'; uploads use ':action=file_upload'."
                 )
             upload_request = parse_upload_request(received)
-            target = upload_authorize(token=token, request=upload_request)
+            ip_address, user_agent = request_origin(request)
+            target = upload_authorize(token=token, request=upload_request, ip_address=ip_address)
             validated = validate_distribution(
                 request=upload_request, file=received.file, max_file_size=target.max_file_size
             )
-            ip_address, user_agent = request_origin(request)
             upload_publish(target=target, upload=validated, user_agent=user_agent, ip_address=ip_address)
     except UploadError as error:
         return error_response(error, request)

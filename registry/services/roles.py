@@ -188,3 +188,59 @@ def role_remove(*, role: Role, actor: User) -> None:
     _check_not_last_owner(role, leaving=role.user_id == actor.pk)
     role.delete()
     journal_record(project, (f"remove {role.role_name} {role.user.username}", None), actor=actor)
+
+
+@transaction.atomic
+def project_transfer(
+    *,
+    project: Project,
+    new_owner: User,
+    actor: User,
+    role_name: str = RoleName.OWNER,
+    remove_previous_roles: bool = False,
+) -> Role:
+    """The administrators give `new_owner` the role `role_name` on `project` (an approved PEP 541 claim).
+
+    With `remove_previous_roles` every other collaborator loses their role and pending invitations are
+    revoked, so the project is the new Owner's alone: the previous collaborators' API tokens, scoped to the
+    project or not, are refused from then on because uploads check roles. A user who already has a role is
+    raised to `role_name`, never lowered. Journal, in one transaction: `add <Role> <user>` (or `change <old>
+    <user> to <Role>`), then `remove <Role> <user>` and `revoke_invite <Role> <user>`.
+    Raises ManageError when the project is quarantined, the user is inactive, or the previous collaborators
+    would be removed without the new user becoming Owner.
+    """
+    _check_role_name(role_name)
+    require_changeable(project=project)
+    if not new_owner.is_active:
+        raise ManageError(f"User '{new_owner.username}' is not active, so they cannot take a role.")
+    if remove_previous_roles and role_name != RoleName.OWNER:
+        raise ManageError("The previous collaborators can only be removed when the new user becomes Owner.")
+    roles = list(
+        Role.objects.select_for_update(of=("self",))
+        .filter(project=project)
+        .select_related("user")
+        .order_by("pk")
+    )
+    changes: list[tuple[str, str | None]] = []
+    role = next((existing for existing in roles if existing.user_id == new_owner.pk), None)
+    if role is None:
+        role = Role.objects.create(user=new_owner, project=project, role_name=role_name)
+        changes.append((f"add {role_name} {new_owner.username}", None))
+    elif role.role_name != role_name and role_name == RoleName.OWNER:
+        changes.append((f"change {role.role_name} {new_owner.username} to {role_name}", None))
+        role.role_name = role_name
+        role.save(update_fields=["role_name"])
+    if remove_previous_roles:
+        for previous in roles:
+            if previous.user_id != new_owner.pk:
+                previous.delete()
+                changes.append((f"remove {previous.role_name} {previous.user.username}", None))
+        pending = RoleInvitation.objects.filter(
+            project=project, status=InvitationStatus.PENDING
+        ).select_related("invitee")
+        for invitation in pending:
+            changes.append((f"revoke_invite {invitation.role_name} {invitation.invitee.username}", None))
+        pending.update(status=InvitationStatus.REVOKED, responded=timezone.now())
+    if changes:
+        journal_record(project, *changes, actor=actor)
+    return role

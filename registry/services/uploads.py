@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import ApiToken, User
 from accounts.services import has_two_factor, token_mark_used
 from moderation import policy
-from registry import signals, storage
+from registry import ratelimits, signals, storage
 from registry.enums import PackageType, ProjectStatus, RoleName
 from registry.exceptions import InvalidUpload, UploadNotPermitted
 from registry.models import File, Project, Release, Role, UsedFilename
@@ -52,10 +52,13 @@ class UploadResult:
     created: bool  # False when an identical file was already there (a no-op re-upload)
 
 
-def upload_authorize(*, token: ApiToken, request: UploadRequest) -> UploadTarget:
+def upload_authorize(
+    *, token: ApiToken, request: UploadRequest, ip_address: str | None = None
+) -> UploadTarget:
     """Check that the token's user may upload this request's project, creating it if it is new.
 
-    Raises UploadNotPermitted (403), InvalidUpload (400) and the name-policy errors of new projects.
+    Raises UploadNotPermitted (403), InvalidUpload (400), RateLimited (429: too many new projects from this
+    user or `ip_address`, PROTOCOLS.md §1.7) and the name-policy errors of new projects.
     """
     user = token.user
     project = project_with_role(name=request.name, user=user)
@@ -65,6 +68,7 @@ def upload_authorize(*, token: ApiToken, request: UploadRequest) -> UploadTarget
             raise UploadNotPermitted(
                 "Invalid API Token: project-scoped token used outside of a project context"
             )
+        ratelimits.check_project_creation(user_id=user.pk, ip_address=ip_address)
         refusal = policy.flag_refusal(policy.FlagId.DISALLOW_NEW_PROJECT_REGISTRATION)
         if refusal:
             raise UploadNotPermitted(refusal)
@@ -232,6 +236,8 @@ def _record_upload(
         Role.objects.create(user=user, project=project, role_name=RoleName.OWNER)
         changes += [("create", None), (f"add {RoleName.OWNER} {user.username}", None)]
         created_project = project
+        # Only creations that commit count against the rate limits.
+        transaction.on_commit(lambda: ratelimits.project_created(user_id=user.pk, ip_address=ip_address))
         transaction.on_commit(
             lambda: signals.project_created.send(
                 sender=Project, project_id=created_project.pk, user_id=user.pk, ip_address=ip_address

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from packaging.utils import canonicalize_version
 from packaging.version import InvalidVersion
 
+from moderation import policy
 from registry import selectors
-from registry.enums import RoleName
+from registry.enums import ProjectStatus, RoleName
 from registry.exceptions import ManageError, ManageNotPermitted
 from registry.forms import ConfirmForm, InviteForm, RoleChangeForm, YankForm
 from registry.models import Project, Release
@@ -43,6 +44,9 @@ def _project(request, name: str) -> Project:
         raise Http404("No such project.")
     if project.user_role is None:
         raise PermissionDenied(f"You have no role on project '{project.name}'.")
+    if project.status == ProjectStatus.QUARANTINED:
+        # The owners see why the moderators quarantined it (their reason, and since when).
+        project.quarantine_notice = policy.quarantine_notice(project.pk)
     return project
 
 

@@ -180,14 +180,3 @@ def help_page(request):
             "support_email": settings.WHARF_SUPPORT_EMAIL,
         },
     )
-
-
-@require_safe
-def project_report(request, name):
-    """How to report a project to the administrators (the moderation issue replaces this with a form)."""
-    project = selectors.public_project_get(name=name)
-    if project is None:
-        raise Http404("No such project.")
-    return render(
-        request, "registry/report.html", {"project": project, "support_email": settings.WHARF_SUPPORT_EMAIL}
-    )

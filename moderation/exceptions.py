@@ -1,0 +1,17 @@
+"""Domain errors of moderation; no HTTP here."""
+
+
+class ModerationError(Exception):
+    """A refused moderation step; `message` is one sentence for the user or moderator."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ReportRefused(ModerationError):
+    """A report that cannot be filed (duplicate, own project, invalid text)."""
+
+
+class ReportRateLimited(ReportRefused):
+    """The reporter filed too many reports recently."""

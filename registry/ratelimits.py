@@ -1,0 +1,99 @@
+"""Rate limits kept in the shared cache: new projects per user and per IP address (PROTOCOLS.md §1.7), and
+any other per-key limit (moderation uses it for reports).
+
+A sliding window counter: each key counts its actions in fixed buckets one window long, and the rate seen
+now is the current bucket plus the previous one weighted by how much of it still lies inside the window.
+That follows PyPI's moving window closely with two cache keys and an atomic `incr`, on Redis and in the
+process cache alike. `allowed` only reads; `hit` counts, and callers hit once the action has committed, so
+refused or rolled-back attempts never use up the allowance.
+"""
+
+import re
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+
+from registry.exceptions import RateLimited
+
+# PyPI's message (PROTOCOLS.md §1.7, BAD_INPUTS G5).
+TOO_MANY_PROJECTS = "Too many new projects created"
+
+_UNITS = {"s": 1, "second": 1, "m": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+_RATE_RE = re.compile(r"\s*(\d+)\s*(?:/|per)\s*(\d*)\s*([a-z]+?)s?\s*\Z")
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`count` actions per `seconds`."""
+
+    count: int
+    seconds: int
+
+    def __str__(self):
+        return f"{self.count}/{self.seconds}s"
+
+
+def parse_rate(text: str) -> Rate:
+    """Read "20/hour", "40 per hour", "10/5m", "100/day"; ImproperlyConfigured for anything else."""
+    match = _RATE_RE.match(text.lower())
+    if not match or match[3] not in _UNITS or int(match[1]) < 1:
+        raise ImproperlyConfigured(f"'{text}' is not a rate such as '20/hour' or '10/5m'.")
+    return Rate(count=int(match[1]), seconds=int(match[2] or 1) * _UNITS[match[3]])
+
+
+class SlidingWindow:
+    """A limit of `rate` actions per key within any window of `rate.seconds`, named `scope`."""
+
+    def __init__(self, scope: str, rate: Rate):
+        self.scope = scope
+        self.rate = rate
+
+    def _keys(self, key: str, now: float) -> tuple[str, str, float]:
+        bucket, offset = divmod(now, self.rate.seconds)
+        prefix = f"ratelimit:{self.scope}:{self.rate.seconds}:{key}"
+        return f"{prefix}:{int(bucket)}", f"{prefix}:{int(bucket) - 1}", offset / self.rate.seconds
+
+    def current(self, key: str, *, now: float | None = None) -> float:
+        """How many actions `key` made within the window ending now (estimated from two buckets)."""
+        current_key, previous_key, elapsed = self._keys(key, time.time() if now is None else now)
+        counts = cache.get_many([current_key, previous_key])
+        return counts.get(current_key, 0) + counts.get(previous_key, 0) * (1 - elapsed)
+
+    def allowed(self, key: str, *, now: float | None = None) -> bool:
+        """Whether one more action fits; reads only."""
+        return self.current(key, now=now) + 1 <= self.rate.count
+
+    def hit(self, key: str, *, now: float | None = None) -> None:
+        """Count one action of `key`."""
+        current_key, _, _ = self._keys(key, time.time() if now is None else now)
+        # Two windows long, so the bucket still counts (weighted) while it is the previous one.
+        cache.add(current_key, 0, timeout=2 * self.rate.seconds)
+        try:
+            cache.incr(current_key)
+        except ValueError:  # evicted between add and incr
+            cache.set(current_key, 1, timeout=2 * self.rate.seconds)
+
+
+def _project_limits() -> tuple[SlidingWindow, SlidingWindow]:
+    return (
+        SlidingWindow("project-create-user", parse_rate(settings.WHARF_PROJECT_CREATE_USER_RATE)),
+        SlidingWindow("project-create-ip", parse_rate(settings.WHARF_PROJECT_CREATE_IP_RATE)),
+    )
+
+
+def check_project_creation(*, user_id: int, ip_address: str | None) -> None:
+    """Raise RateLimited (429) when the user or the IP address created too many projects recently."""
+    per_user, per_ip = _project_limits()
+    if not per_user.allowed(str(user_id)) or (ip_address and not per_ip.allowed(ip_address)):
+        raise RateLimited(TOO_MANY_PROJECTS)
+
+
+def project_created(*, user_id: int, ip_address: str | None) -> None:
+    """Count a project creation that committed against both limits."""
+    per_user, per_ip = _project_limits()
+    per_user.hit(str(user_id))
+    if ip_address:
+        per_ip.hit(ip_address)
