@@ -161,7 +161,8 @@ def receive_upload(request) -> Iterator[ReceivedUpload]:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         shown = f"{limit // MIB} MB" if limit >= MIB else f"{limit} bytes"
         raise InvalidUpload(
-            f"The upload's form fields are larger than {shown} in total; shorten the description or other metadata."
+            f"The upload's form fields are larger than {shown} in total; "
+            "shorten the description or other metadata."
         ) from None
     except (TooManyFieldsSent, TooManyFilesSent):
         handler.discard()
