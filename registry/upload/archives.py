@@ -319,15 +319,15 @@ def _check_record(archive: zipfile.ZipFile, filename: str, dist_info: str, files
         raise missing
     listed: set[str] = set()
     absent = None  # the first listed path the archive lacks, reported after any unlisted file
+    respelled: list[str] = []  # rows not written the way the wheel spec writes paths
     try:
         for row in csv.reader(_read_zip_member(archive, record_path).decode("utf-8").splitlines()):
             path = row[0] if row else None
             if path is None:
                 continue
             if not _is_clean_relative_path(path):
-                raise InvalidArchive(
-                    f"Wheel '{filename}' RECORD lists {path!r}, which is not a valid relative path."
-                )
+                respelled.append(path)
+                continue
             if path in listed:
                 raise InvalidArchive(f"Wheel '{filename}' RECORD lists {path!r} more than once.")
             listed.add(path)
@@ -335,6 +335,17 @@ def _check_record(archive: zipfile.ZipFile, filename: str, dist_info: str, files
                 absent = path
     except (UnicodeDecodeError, csv.Error):
         raise missing from None
+    # Windows-built wheels write `\` separators (pyqt6_qt6 6.9's own `...dist-info\RECORD` row, old
+    # flit), which installers read as `/` (pypa/installer#152). Such a row is accepted when it names,
+    # once respelled, a file of the archive that no other row lists. Absolute paths, `..` and
+    # directories stay refused: pip's uninstall deletes what RECORD names (pypa/pip#10118).
+    for path in respelled:
+        normal = _respelled_record_path(path)
+        if normal is None or normal in listed or normal not in present:
+            raise InvalidArchive(
+                f"Wheel '{filename}' RECORD lists {path!r}, which is not a valid relative path."
+            )
+        listed.add(normal)
     # A RECORD cannot hold its own hash, and signatures of it are added after it is written.
     unlisted_ok = {record_path, f"{record_path}.jws", f"{record_path}.p7s"}
     for name in files:
@@ -353,6 +364,16 @@ def _is_clean_relative_path(path: str) -> bool:
     return (
         "\\" not in path and not _DRIVE.match(path) and all(p not in ("", ".", "..") for p in path.split("/"))
     )
+
+
+def _respelled_record_path(path: str) -> str | None:
+    """`path` with `\\` read as `/` and `.` or empty parts dropped; None if absolute or climbing out."""
+    if path.startswith(("/", "\\")) or _DRIVE.match(path):
+        return None
+    parts = [part for part in _SEPARATORS.split(path) if part not in ("", ".")]
+    if not parts or ".." in parts:
+        return None
+    return "/".join(parts)
 
 
 class _EntryPointsParser(configparser.ConfigParser):

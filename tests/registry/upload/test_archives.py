@@ -189,6 +189,34 @@ def test_record_path_must_be_clean(tmp_path, listed):
     )
 
 
+def test_record_rows_written_with_windows_separators(tmp_path):
+    # pyqt6_qt6 6.9.2's Windows wheels end RECORD with `<dist-info>\RECORD,,`; wheels built on
+    # Windows by older tools use `\` throughout. Installers read `\` as `/` (pypa/installer#152).
+    files = wheel_files()
+    rows = [record_row(name.replace("/", "\\"), data) for name, data in files.items()]
+    record = "".join(rows) + f"{DIST_INFO}\\RECORD,,\n"
+    path = write_wheel(tmp_path, files, record=record)
+    assert inspect_distribution(path, filename=WHEEL_NAME, filetype="bdist_wheel").metadata == METADATA
+
+
+def test_record_row_with_dot_segments_naming_a_file(tmp_path):
+    files = wheel_files()
+    record = "".join(record_row(f"./{name}", data) for name, data in files.items())
+    path = write_wheel(tmp_path, files, record=record + f".\\{DIST_INFO}\\RECORD,,\n")
+    assert inspect_distribution(path, filename=WHEEL_NAME, filetype="bdist_wheel").metadata == METADATA
+
+
+@pytest.mark.parametrize("listed", ["demo\\gone.py", "demo\\", "demo/", ".\\", "\\demo\\__init__.py"])
+def test_respelled_record_row_must_name_an_unlisted_file(tmp_path, listed):
+    # A directory row would make pip's uninstall delete the whole directory (pypa/pip#10118).
+    files = wheel_files()
+    record = "".join(record_row(n, d) for n, d in files.items()) + f"{listed},,\n"
+    path = write_wheel(tmp_path, files, record=record)
+    assert refusal(path, filetype="bdist_wheel") == (
+        f"Wheel '{WHEEL_NAME}' RECORD lists {listed!r}, which is not a valid relative path."
+    )
+
+
 def test_record_lists_a_path_twice(tmp_path):
     files = wheel_files()
     record = "".join(record_row(n, d) for n, d in files.items()) + "demo/__init__.py,,\n"
