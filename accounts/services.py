@@ -11,7 +11,6 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -147,6 +146,17 @@ def token_create(
     return MintedToken(token=token, raw=raw)
 
 
+# Upload authenticates once per file. These two plain statements go through Model.raw(), which skips the
+# ORM's query compilation: on the benchmark machine compiling the equivalent queryset (select_related plus an
+# Exists annotation) cost 1.3 ms against 0.3 ms for both raw statements (bench/README.md, uploads).
+_API_KEY_ROW_SQL = (
+    "SELECT t.*, EXISTS(SELECT 1 FROM account_emailaddress e"
+    ' WHERE e.user_id = t.user_id AND e."primary" AND e.verified) AS user_has_verified_email'
+    " FROM accounts_apitoken t WHERE t.digest = %s AND t.revoked IS NULL"
+)
+_UPLOADER_SQL = "SELECT id, username, email, is_active FROM accounts_user WHERE id = %s"
+
+
 def token_authenticate(raw: str) -> ApiToken:
     """The live token `raw` stands for, with its user.
 
@@ -158,13 +168,11 @@ def token_authenticate(raw: str) -> ApiToken:
     raw = raw.strip()
     if not looks_like_token(raw):
         raise TokenRejected(INVALID_AUTH)
-    verified = EmailAddress.objects.filter(user=OuterRef("user"), primary=True, verified=True)
-    token = (
-        ApiToken.objects.select_related("user")
-        .annotate(user_has_verified_email=Exists(verified))
-        .filter(digest=token_digest(raw), revoked__isnull=True)
-        .first()
-    )
+    token = next(iter(ApiToken.objects.raw(_API_KEY_ROW_SQL, [token_digest(raw)])), None)
+    if token is not None:
+        token.user_has_verified_email = bool(token.user_has_verified_email)
+        # A deferred instance: fields not read here load on access, and save() writes only what was read.
+        token.user = next(iter(User.objects.raw(_UPLOADER_SQL, [token.user_id])))
     if token is None or not token.user.is_active:
         raise TokenRejected(INVALID_AUTH)
     if token.expires is not None and token.expires <= timezone.now():

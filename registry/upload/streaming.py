@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 
 from registry.exceptions import InvalidUpload
 
 CHUNK_SIZE = 256 * 1024
+MIB = 1024 * 1024
 
 
 @dataclass
@@ -154,6 +156,17 @@ def receive_upload(request) -> Iterator[ReceivedUpload]:
     except MultiPartParserError as error:
         handler.discard()
         raise InvalidUpload(f"The upload request is not valid multipart form data: {error}.") from None
+    except RequestDataTooBig:
+        handler.discard()
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        shown = f"{limit // MIB} MB" if limit >= MIB else f"{limit} bytes"
+        raise InvalidUpload(
+            f"The upload's form fields are larger than {shown} in total; "
+            "shorten the description or other metadata."
+        ) from None
+    except (TooManyFieldsSent, TooManyFilesSent):
+        handler.discard()
+        raise InvalidUpload("The upload request has too many form fields or file parts.") from None
     except Exception:
         handler.discard()
         raise

@@ -356,7 +356,14 @@ def test_form_too_large(upload, alice_token, settings, unchanged):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     with unchanged():
         response = upload(builders.wheel(), token=alice_token, overrides={"description": ["x" * 5000]})
-    assert response.status_code == 400
+    refused(response, 400, "The upload's form fields are larger than")
+
+
+def test_too_many_fields(upload, alice_token, settings, unchanged):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+    with unchanged():
+        response = upload(builders.wheel(), token=alice_token, overrides={"classifiers": ["x"] * 100})
+    refused(response, 400, "The upload request has too many form fields or file parts.")
 
 
 # --- files, limits and releases ---------------------------------------------------------------------------

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Wharf side by side with pypiserver and devpi, in one run on this machine (../shared/bench does the measuring).
+# Usage: bench/peers.sh [embedded|production|both]   (default both)
+# Prints the summary table of ../shared/bench/peerbench.py; raw results land in $PEERBENCH_DIR/raw/<server>/.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+SHARED=$(cd "$HERE/../../shared/bench" && pwd)
+export PEERBENCH_DIR=${PEERBENCH_DIR:-${TMPDIR:-/tmp}/peerbench}
+MODES=${1:-both}
+[ "$MODES" = both ] && MODES="embedded production"
+
+"$SHARED/setup.sh"
+order=""
+for mode in $MODES; do
+  name="wharf-$mode"
+  export BENCH_DIR="/tmp/wharf-peers-$mode" WHARF_BENCH_PORT=18093
+  rm -rf "$PEERBENCH_DIR/raw/$name"
+  "$HERE/serve_wharf.sh" start "$mode"
+  "$SHARED/bench_server.sh" "$name" "http://127.0.0.1:$WHARF_BENCH_PORT/simple/" \
+      "http://127.0.0.1:$WHARF_BENCH_PORT/legacy/" __token__ "$(cat "$BENCH_DIR/token")" "$(cat "$BENCH_DIR/pid")" -- \
+      --json-api "http://127.0.0.1:$WHARF_BENCH_PORT/pypi/{name}/json"
+  "$HERE/serve_wharf.sh" stop
+  order="$order$name,"
+done
+"$SHARED/run_all_peers.sh"
+"$PEERBENCH_DIR/venvs/client/bin/python" "$SHARED/peerbench.py" summarize --order "${order}pypiserver,devpi,nginx-static"
