@@ -25,7 +25,9 @@ class EmailAddressInline(admin.TabularInline):
 class WharfUserAdmin(UserAdmin):
     inlines = [EmailAddressInline]
     list_display = ["username", "email", "is_active", "is_staff", "date_joined", "last_login"]
-    readonly_fields = ["security_log", "last_login", "date_joined"]
+    # Freezing and unfreezing go through the moderation queue (audited, tokens revoked, projects quarantined);
+    # a bare "active" checkbox here would undo a freeze without any of that.
+    readonly_fields = ["security_log", "last_login", "date_joined", "is_active"]
     fieldsets = [*UserAdmin.fieldsets, ("Security", {"fields": ["security_log"]})]
 
     @admin.display(description="Security log")

@@ -15,6 +15,8 @@ start)
   "$0" stop >/dev/null 2>&1 || true
   rm -rf "$BENCH_DIR" && mkdir -p "$BENCH_DIR/data"
   export WHARF_DATA_DIR=$BENCH_DIR/data DJANGO_SECRET_KEY=bench-secret-key WHARF_ACCESS_LOG=/dev/null
+  # One bench account creates hundreds of projects: lift the spam-wave limits (20/hour per user, 40 per IP).
+  export WHARF_PROJECT_CREATE_USER_RATE=100000/hour WHARF_PROJECT_CREATE_IP_RATE=100000/hour
   if [ "$MODE" = production ]; then
     psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS wharf_bench_$PORT WITH (FORCE)" >/dev/null
     psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE wharf_bench_$PORT" >/dev/null

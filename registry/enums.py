@@ -26,3 +26,8 @@ class InvitationStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
     REVOKED = "revoked", "Revoked"
     EXPIRED = "expired", "Expired"
+
+
+# Journal actions of quarantine (PROTOCOLS.md §4.1); mirrors see the first even while a project is hidden.
+QUARANTINED = "project quarantined"
+QUARANTINE_CLEARED = "project quarantine cleared"

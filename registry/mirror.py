@@ -1,6 +1,6 @@
 """What mirrors ask over XML-RPC: serials, the changelog, roles. Quarantined projects are not listed."""
 
-from registry.enums import ProjectStatus
+from registry.enums import QUARANTINED, ProjectStatus
 from registry.models import JournalEntry, Project, Release, Role
 from registry.names import normalize
 from registry.selectors import last_serial, public_projects
@@ -23,7 +23,11 @@ def changelog_last_serial() -> int:
 
 
 def changelog_since_serial(since) -> list[list]:
-    """`[name, version, unix time, action, serial]` for each entry after `since`, oldest first."""
+    """`[name, version, unix time, action, serial]` for each entry after `since`, oldest first.
+
+    A quarantined project's history is hidden, except the entry that quarantined it: a mirror must learn
+    that the project changed, and then finds it gone from the JSON API.
+    """
     _require(since, int, "serial")
     hidden = set(
         Project.objects.filter(status=ProjectStatus.QUARANTINED).values_list("normalized_name", flat=True)
@@ -36,7 +40,7 @@ def changelog_since_serial(since) -> list[list]:
     return [
         [name, version, int(submitted.timestamp()), action, serial]
         for name, normalized, version, submitted, action, serial in rows
-        if normalized not in hidden
+        if normalized not in hidden or action == QUARANTINED
     ]
 
 

@@ -14,12 +14,9 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from registry.enums import ProjectStatus
+from registry.enums import QUARANTINE_CLEARED, QUARANTINED, ProjectStatus
 from registry.models import Project
 from registry.services.journal import journal_record
-
-QUARANTINED = "project quarantined"
-QUARANTINE_CLEARED = "project quarantine cleared"
 
 
 def _set_status(projects: Iterable[Project], *, status: str, action: str, actor) -> list[Project]:

@@ -317,6 +317,17 @@ def test_xmlrpc_mirror_methods(client, published):
     assert rpc(client, "user_packages", "alice") == [["Owner", "demo"], ["Owner", "Other_Project"]]
 
 
+def test_xmlrpc_hides_quarantined_history_but_not_the_quarantine(client, published, alice):
+    from registry.services.quarantine import project_quarantine
+
+    before = JournalEntry.objects.latest("id").id
+    project_quarantine(project=published, actor=alice)
+    assert "demo" not in rpc(client, "list_packages_with_serial")
+    changes = rpc(client, "changelog_since_serial", 0)
+    assert [change[3] for change in changes if change[0] == "demo"] == ["project quarantined"]
+    assert changes[-1][4] > before
+
+
 def test_xmlrpc_refuses_search_and_entities(client, db):
     body = xmlrpc.client.dumps(({"name": "x"},), "search").encode()
     fault = client.post("/RPC2", body, content_type="text/xml").content
