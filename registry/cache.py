@@ -2,9 +2,9 @@
 
 Each project's current serial (and the index-wide one) sits in the shared cache, written by the journal
 service after every commit. `ReadCache` is a WSGI layer in front of Django that keeps Django's complete
-answers to Simple and JSON API requests in a per-process LRU under the serial they were rendered at: a
-repeated request costs one shared-cache lookup and never enters Django. Any other request, and every miss,
-goes to Django, whose views render and whose answer is then remembered.
+answers to Simple and JSON API requests, and small files with their `.metadata`, in a per-process LRU
+under the serial they were served at: a repeated request costs one shared-cache lookup and never enters
+Django. Any other request, and every miss, goes to Django, whose answer is then remembered.
 
 Readers that find no serial fill it with `add`, which never overwrites the writer's newer value (a reader
 that read the database before a commit and stores after it would otherwise bring an old serial back).
@@ -26,7 +26,10 @@ LRU_MAX_BYTES = 64 * 1024 * 1024
 # Read-API paths whose answers depend only on the project's serial (names already normalized).
 CACHEABLE_PATH = re.compile(
     r"/simple/(?:(?P<simple>[a-z0-9][a-z0-9-]*)/)?\Z|/pypi/(?P<json>[a-z0-9][a-z0-9-]*)/(?:[^/]+/)?json\Z"
+    r"|/packages/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{60}/(?P<file>[A-Za-z0-9_.]+)-[^/]+\Z"
 )
+# Small files (core metadata, most wheels and sdists) are kept in memory; larger ones stream from storage.
+MAX_CACHED_FILE = 1024 * 1024
 # What else, besides path and query, can change the bytes of an answer (file URLs use scheme and host).
 VARYING_ENVIRON = ("HTTP_HOST", "wsgi.url_scheme", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
 
@@ -110,6 +113,11 @@ def response_key(environ) -> tuple | None:
     match = CACHEABLE_PATH.match(environ.get("PATH_INFO", ""))
     if match is None:
         return None
+    if match["file"]:
+        # Filenames start with the project's normalized name, `-` written `_` (upload enforces PEP 427/625):
+        # a file is cached under its project's serial, so quarantine or deletion invalidates it at once.
+        serial = shared_cache.get(_pointer_key(match["file"].lower().replace("_", "-")))
+        return None if serial is None else (environ["PATH_INFO"], "file", serial)
     name = match["simple"] or match["json"] or INDEX
     serial = shared_cache.get(_pointer_key(name))
     if serial is None:
@@ -148,24 +156,28 @@ class ReadCache:
             return start_response(status, headers, exc_info)
 
         result = self.app(environ, capture)
+        status, headers = captured["status"], captured["headers"]
+        if not _keepable(key, environ, status, headers):
+            return result
         try:
             body = b"".join(result)
         finally:
             if hasattr(result, "close"):
                 result.close()
-        status, headers = captured["status"], captured["headers"]
-        names = {name.lower(): value for name, value in headers}
-        # Only our read views' complete answers are kept: never conditional, HEAD or cookie-setting ones.
-        if (
-            status[:3] in ("200", "404")
-            and "x-pypi-last-serial" in names
-            and "set-cookie" not in names
-            and environ["REQUEST_METHOD"] == "GET"
-        ):
-            responses.put(
-                key, CachedResponse(status=status, headers=headers, body=body, etag=names.get("etag"))
-            )
+        etag = next((value for name, value in headers if name.lower() == "etag"), None)
+        responses.put(key, CachedResponse(status=status, headers=headers, body=body, etag=etag))
         return [body]
+
+
+def _keepable(key: tuple, environ, status: str, headers) -> bool:
+    """Only complete answers of the read views are kept: never conditional, HEAD or cookie-setting ones."""
+    names = {name.lower(): value for name, value in headers}
+    if environ["REQUEST_METHOD"] != "GET" or "set-cookie" in names:
+        return False
+    if key[1] == "file":
+        size = int(names.get("content-length") or MAX_CACHED_FILE + 1)
+        return status[:3] == "200" and size <= MAX_CACHED_FILE
+    return status[:3] in ("200", "404") and "x-pypi-last-serial" in names
 
 
 def _if_none_match(environ) -> set[str]:

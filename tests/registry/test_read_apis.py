@@ -339,3 +339,25 @@ def test_xmlrpc_refuses_search_and_entities(client, db):
     assert b"Parse error" in client.post("/pypi", bomb, content_type="text/xml").content
     wrong = xmlrpc.client.dumps(("x",), "changelog_since_serial").encode()
     assert b"client error" in client.post("/pypi", wrong, content_type="text/xml").content
+
+
+def test_files_are_cached_until_their_project_changes(published, alice):
+    from registry.services.quarantine import project_quarantine
+
+    wheel = File.objects.get(filename="demo-1.0-py3-none-any.whl")
+    first = wsgi_get(f"/packages/{wheel.path}")
+    assert first[0] == "200 OK"
+    with CaptureQueriesContext(connection) as cached:
+        again = wsgi_get(f"/packages/{wheel.path}")
+        metadata = wsgi_get(f"/packages/{wheel.path}.metadata")
+        metadata_again = wsgi_get(f"/packages/{wheel.path}.metadata")
+    assert again == first and metadata_again == metadata
+    assert len(cached) == 1  # the .metadata's first request
+    etag = f'"{wheel.sha256_digest}"'
+    assert wsgi_get(f"/packages/{wheel.path}", HTTP_IF_NONE_MATCH=etag)[0] == "304 Not Modified"
+    project_quarantine(project=published, actor=alice)
+    from registry import cache
+    from registry.models import Project
+
+    cache.serial_changed("demo", Project.objects.get(pk=published.pk).last_serial)  # what the commit does
+    assert wsgi_get(f"/packages/{wheel.path}")[0].startswith("404")
