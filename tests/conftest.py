@@ -67,6 +67,34 @@ def wait_for(condition, timeout: float = 20.0):
         time.sleep(0.05)
 
 
+def committing(client, capture_on_commit_callbacks):
+    """`client`, with each request's on-commit callbacks run as a real commit would run them.
+
+    Emails and storage clean-up leave through `transaction.on_commit` (eagerly, or on the session's Celery
+    worker when REDIS_URL is set); a test's own transaction never commits, so without this none would run.
+    """
+    original = client.request
+
+    def request(**kwargs):
+        with capture_on_commit_callbacks(execute=True):
+            return original(**kwargs)
+
+    client.request = request
+    return client
+
+
+@pytest.fixture
+def sent(celery_worker):
+    """`sent(n)` waits until `n` emails went out (at once when tasks are eager) and returns them all."""
+    from django.core import mail
+
+    def wait(count: int):
+        wait_for(lambda: len(mail.outbox) >= count)
+        return list(mail.outbox)
+
+    return wait
+
+
 @pytest.fixture
 def make_user(db):
     def make(

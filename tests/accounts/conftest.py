@@ -3,39 +3,16 @@
 import re
 
 import pytest
-from django.core import mail
 
-from tests.conftest import wait_for
+from tests.conftest import committing
 
 PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
 def client(client, django_capture_on_commit_callbacks, celery_worker):
-    """Django's test client, running each request's on-commit callbacks as a real commit would.
-
-    Emails leave through `transaction.on_commit` → the `send_email` task (eager, or on the session's Celery
-    worker when REDIS_URL is set); the test's own transaction never commits, so without this no mail is sent.
-    """
-    original = client.request
-
-    def request(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return original(**kwargs)
-
-    client.request = request
-    return client
-
-
-@pytest.fixture
-def sent(celery_worker):
-    """`sent(n)` waits until `n` emails went out (at once when tasks are eager) and returns them all."""
-
-    def wait(count: int):
-        wait_for(lambda: len(mail.outbox) >= count)
-        return list(mail.outbox)
-
-    return wait
+    """Django's test client, whose requests' emails go out (see tests.conftest.committing)."""
+    return committing(client, django_capture_on_commit_callbacks)
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ from registry.models import Project
 from tests.conftest import wait_for
 from tests.registry import conftest as registry_fixtures
 
-# The registry tests' fixtures: a client whose on-commit work runs, sent mail, publishing a wheel.
+# The registry tests' fixtures: a client whose on-commit work runs, publishing a wheel (`sent` is shared).
 web = registry_fixtures.web
-sent = registry_fixtures.sent
 publish = registry_fixtures.publish
 
 CLAIM_TEXTS = {

@@ -11,7 +11,7 @@ from django.test import Client
 
 from moderation.enums import MODERATOR_PERMISSIONS, MODERATORS_GROUP
 from tests import builders
-from tests.conftest import wait_for
+from tests.conftest import committing, wait_for
 
 SPAM_README = (
     "Best deals https://spam.example.net/a https://spam.example.net/b https://spam.example.net/c "
@@ -48,18 +48,6 @@ def moderator(make_moderator):
     return make_moderator("mod")
 
 
-def _committing_client(capture) -> Client:
-    client = Client()
-    original = client.request
-
-    def request(**kwargs):
-        with capture(execute=True):
-            return original(**kwargs)
-
-    client.request = request
-    return client
-
-
 @pytest.fixture
 def admin_as(django_capture_on_commit_callbacks, celery_worker, settings):
     """`admin_as(user)`: a test client logged in as staff `user`, whose on-commit work runs as after a commit.
@@ -69,7 +57,7 @@ def admin_as(django_capture_on_commit_callbacks, celery_worker, settings):
     settings.WHARF_ADMIN_REQUIRE_2FA = False
 
     def login(user) -> Client:
-        client = _committing_client(django_capture_on_commit_callbacks)
+        client = committing(Client(), django_capture_on_commit_callbacks)
         client.force_login(user)
         return client
 

@@ -2,37 +2,16 @@
 projects, sent mail."""
 
 import pytest
-from django.core import mail
 from django.test import Client
 
 from tests import builders
-from tests.conftest import wait_for
+from tests.conftest import committing
 
 
 @pytest.fixture
 def web(django_capture_on_commit_callbacks, celery_worker):
-    """A test client whose requests run their on-commit callbacks (emails, storage clean-up) as a commit
-    would: eagerly, or through the session's Celery worker when REDIS_URL is set."""
-    client = Client()
-    original = client.request
-
-    def request(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return original(**kwargs)
-
-    client.request = request
-    return client
-
-
-@pytest.fixture
-def sent(celery_worker):
-    """`sent(n)` waits until `n` emails went out and returns them all."""
-
-    def wait(count: int):
-        wait_for(lambda: len(mail.outbox) >= count)
-        return list(mail.outbox)
-
-    return wait
+    """A test client whose requests' emails and storage clean-up run (see tests.conftest.committing)."""
+    return committing(Client(), django_capture_on_commit_callbacks)
 
 
 @pytest.fixture
