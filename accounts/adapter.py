@@ -5,6 +5,7 @@ Settings point allauth here (`ACCOUNT_ADAPTER`, `MFA_ADAPTER`). Each hook stays 
 or `moderation.policy`; allauth keeps its flows (sign-up, login, verification, reset, 2FA).
 """
 
+import email_validator
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -19,6 +20,9 @@ from accounts.enums import SecurityEventKind
 from moderation import policy
 
 PROHIBITED_DOMAIN = "You can't use an email address from this domain. Use a different email."
+EMAIL_TOO_LONG = "The email address is too long. Try again."
+EMAIL_INVALID = "The email address isn't valid. Try again."
+EMAIL_MAX_LENGTH = 254  # the longest address SMTP can carry (RFC 5321), and the column's width
 GENERIC_HTML_TEMPLATE = "account/email/wharf_message.html"
 
 
@@ -70,9 +74,17 @@ class WharfAccountAdapter(DefaultAccountAdapter):
         return policy.flag_refusal(policy.FlagId.DISALLOW_NEW_USER_REGISTRATION) is None
 
     def clean_email(self, email: str) -> str:
-        """Refuse domains the admins prohibited, at sign-up and on adding one (BAD_INPUTS G9)."""
+        """At sign-up and on adding an address: PyPI's length and syntax rules (email-validator, without DNS:
+        no `@localhost`, no IP literals, no special-use domains), then the domains the admins prohibited
+        (BAD_INPUTS F8, G9)."""
         email = super().clean_email(email)
-        if email and policy.email_domain_prohibited(email):
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise ValidationError(EMAIL_TOO_LONG, code="email_too_long")
+        try:
+            email_validator.validate_email(email, check_deliverability=False)
+        except email_validator.EmailNotValidError:
+            raise ValidationError(EMAIL_INVALID, code="invalid_email") from None
+        if policy.email_domain_prohibited(email):
             raise ValidationError(PROHIBITED_DOMAIN, code="prohibited_domain")
         return email
 

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.adapter import EMAIL_TOO_LONG
 from accounts.exceptions import EmailNotVerified
 from accounts.services import VERIFY_TO_ENABLE_2FA, require_verified_email
 from accounts.validators import USERNAME_MAX_LENGTH
@@ -29,7 +30,21 @@ class SignupForm(account_forms.SignupForm):
         self.fields[
             "username"
         ].help_text = "ASCII letters, digits, '.', '_' and '-'; starts and ends with a letter or digit."
-        self.fields["email"].error_messages["max_length"] = "The email address is too long. Try again."
+        self.fields["email"].error_messages["max_length"] = EMAIL_TOO_LONG
+
+
+class AddEmailForm(account_forms.AddEmailForm):
+    """An address another account already has is refused, as PyPI does (its email column is unique).
+
+    allauth's enumeration prevention would pretend success, store the row and mail the address's owner a
+    verification link naming this account; a logged-in user learns nothing new from the refusal.
+    """
+
+    def clean_email(self):
+        email = super().clean_email()
+        if EmailAddress.objects.filter(email__iexact=email).exclude(user=self.user).exists():
+            raise get_adapter().validation_error("email_taken")
+        return email
 
 
 class ResetPasswordForm(account_forms.ResetPasswordForm):
@@ -91,6 +106,8 @@ class TokenCreateForm(forms.Form):
             return None
         if day < timezone.now().date():
             raise ValidationError("The expiry must be today or later.")
+        if day == dt.date.max:
+            raise ValidationError("Choose an expiry before 9999-12-31, or leave it empty for no expiry.")
         # The token works through the whole of its last day (UTC).
         return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
 

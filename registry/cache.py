@@ -140,7 +140,7 @@ class ReadCache:
         entry = responses.get(key)
         if entry is None:
             return self._remember(key, environ, start_response)
-        if entry.etag is not None and entry.etag in _if_none_match(environ):
+        if entry.etag is not None and etag_matches(environ.get("HTTP_IF_NONE_MATCH", ""), entry.etag):
             start_response(
                 "304 Not Modified", [(k, v) for k, v in entry.headers if k.lower() != "content-length"]
             )
@@ -180,6 +180,7 @@ def _keepable(key: tuple, environ, status: str, headers) -> bool:
     return status[:3] in ("200", "404") and "x-pypi-last-serial" in names
 
 
-def _if_none_match(environ) -> set[str]:
-    header = environ.get("HTTP_IF_NONE_MATCH", "")
-    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """Whether `If-None-Match` matches `etag`: weak comparison, `*` matches any (RFC 9110 13.1.2)."""
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or etag in tags

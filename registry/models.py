@@ -104,8 +104,9 @@ class Release(models.Model):
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="releases")
-    version = models.CharField(max_length=100)
-    canonical_version = models.CharField(max_length=100)
+    # Text, as on PyPI: PEP 440 puts no bound on a version's length.
+    version = models.TextField()
+    canonical_version = models.TextField()
     is_prerelease = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)
     uploader = models.ForeignKey(
@@ -120,7 +121,7 @@ class Release(models.Model):
     metadata_version = models.CharField(max_length=10)
     summary = models.TextField(blank=True, default="")
     description = models.TextField(blank=True, default="")
-    description_content_type = models.CharField(max_length=200, blank=True, default="")
+    description_content_type = models.TextField(blank=True, default="")
     description_html = models.TextField(blank=True, default="")
     keywords = models.TextField(blank=True, default="")
     home_page = models.TextField(blank=True, default="")
@@ -164,7 +165,7 @@ class File(models.Model):
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="files")
     filename = models.CharField(max_length=255, unique=True)
     packagetype = models.CharField(max_length=20, choices=PackageType.choices)
-    python_version = models.CharField(max_length=100)
+    python_version = models.TextField()
     size = models.BigIntegerField()
     md5_digest = models.CharField(max_length=32, db_index=True)
     sha256_digest = models.CharField(max_length=64, unique=True)
@@ -212,7 +213,7 @@ class JournalEntry(models.Model):
     name = models.CharField(max_length=200, help_text="Project display name at the time.")
     normalized_name = models.CharField(max_length=200, db_index=True)
     project = models.ForeignKey(Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    version = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 (mirrors see null)
+    version = models.TextField(null=True, blank=True)  # noqa: DJ001 (mirrors see null)
     action = models.CharField(max_length=400)
     submitted = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -5,6 +5,7 @@ One context per page feeds both representations, as in Warehouse's `api/simple.p
 
 import html
 import json
+import re
 from urllib.parse import quote
 
 from packaging.version import Version
@@ -21,6 +22,9 @@ ALIASES = {
     "application/vnd.pypi.simple.latest+html": V1_HTML,
     "application/vnd.pypi.simple.latest+json": V1_JSON,
 }
+
+
+QVALUE_RE = re.compile(r"(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)\Z")
 
 
 def negotiate(accept: str, format_param: str = "") -> str:
@@ -58,10 +62,9 @@ def _quality(accept: str, offer: str) -> float:
         for param in params:
             name, _, value = param.partition("=")
             if name.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
+                # Outside RFC 9110's grammar (`q=2`, `q=nan`, `q=-1`) the range counts for nothing.
+                value = value.strip()
+                q = float(value) if QVALUE_RE.match(value) else 0.0
         if rank > specificity:
             found, specificity = q, rank
     return found

@@ -6,6 +6,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 
+from registry.cache import etag_matches
+
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET",
@@ -34,7 +36,7 @@ def read_response(
 ) -> HttpResponse:
     """A read-API answer with its serial, ETag and caching headers; 304 when the client already has it."""
     etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
-    if status == 200 and etag in _if_none_match(request):
+    if status == 200 and etag_matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
         response = HttpResponse(status=304)
     else:
         response = HttpResponse(body, content_type=content_type, status=status)
@@ -47,11 +49,6 @@ def read_response(
     for header, value in CORS_HEADERS.items():
         response[header] = value
     return response
-
-
-def _if_none_match(request) -> set[str]:
-    header = request.META.get("HTTP_IF_NONE_MATCH", "")
-    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 def not_found(*, json_body: bool = False) -> HttpResponse:

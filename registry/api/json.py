@@ -6,14 +6,13 @@ Repeated requests never reach these views: `registry.cache.ReadCache` answers th
 import json
 
 from django.views.decorators.http import require_safe
-from packaging.utils import canonicalize_version
-from packaging.version import InvalidVersion
 
 from registry import cache
 from registry.api.common import files_base, read_response, redirect_permanently
 from registry.names import normalize
 from registry.project_json import project_document
 from registry.selectors import project_serial, public_project_get
+from registry.versions import canonical_version
 
 MAX_AGE = 900  # PROTOCOLS.md §2.7
 CONTENT_TYPE = "application/json"
@@ -30,10 +29,7 @@ def project_json(request, name, version=None):
     project = public_project_get(name=normalized) if serial is not None else None
     document = None
     if project is not None:
-        try:
-            canonical = None if version is None else canonicalize_version(version, strip_trailing_zero=True)
-        except InvalidVersion:
-            canonical = "not a version"
+        canonical = None if version is None else (canonical_version(version) or "not a version")
         site = request.build_absolute_uri("/").rstrip("/")
         document = project_document(
             project=project, version=canonical, files_base=files_base(request), site_base=site

@@ -36,6 +36,11 @@ def legacy_upload(request):
     except UploadError as error:
         _drain(request)
         return error_response(error, request)
+    if not request.META.get("CONTENT_LENGTH") and request.META.get("HTTP_TRANSFER_ENCODING"):
+        # Django reads no body without a length: the form would look empty, and its refusal misleading.
+        return message_response(
+            411, "Uploads need a Content-Length header; chunked request bodies are not supported."
+        )
     try:
         with receive_upload(request) as received:
             action = (request.GET.get(":action") or received.fields.get(":action", [""])[0]).strip()

@@ -32,6 +32,8 @@ from registry.upload.pipeline import UploadRequest, ValidatedUpload
 logger = logging.getLogger(__name__)
 
 FILE_REUSE_HELP = "See /help/#file-name-reuse for more information."
+# Tries at recording an upload while concurrent uploads keep creating its project or release first.
+RACE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -141,22 +143,31 @@ def upload_publish(
     storage.store_file(upload.file.path, path=path)
     if upload.core_metadata is not None:
         storage.store_bytes(upload.core_metadata, path=f"{path}.metadata")
+    origin = {"user_agent": user_agent, "ip_address": ip_address}
     try:
-        with transaction.atomic():
-            file = _record_upload(
-                target, upload, release=release, path=path, user_agent=user_agent, ip_address=ip_address
-            )
-    except IntegrityError:
-        _discard_stored(path)
-        # A concurrent upload took the same filename, bytes, sdist slot, release or project name first.
-        _existing_file(upload)
+        for _attempt in range(RACE_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    file = _record_upload(target, upload, release=release, path=path, **origin)
+                return UploadResult(file=file, created=True)
+            except IntegrityError:
+                # A concurrent upload committed first. The same file (a retried CI job) makes this one a
+                # no-op; a clashing filename or bytes is refused; the project or release it was about to
+                # create (CI jobs uploading one release's wheels at once) is joined on the next attempt.
+                existing = _existing_file(upload)
+                if existing is not None:
+                    return UploadResult(file=existing, created=False)
+                if target.project is None:
+                    target = upload_authorize(
+                        token=target.token, request=upload.request, ip_address=ip_address
+                    )
+                release = _open_release(target, upload)
         raise InvalidUpload(
-            f"Another upload to project '{target.name}' changed it at the same moment; upload again."
-        ) from None
+            f"Other uploads to project '{target.name}' kept changing it at the same moment; upload again."
+        )
     except BaseException:
         _discard_stored(path)
         raise
-    return UploadResult(file=file, created=True)
 
 
 # The reads below run once per uploaded file, through Model.raw() and a cursor: the ORM's query compilation
@@ -182,13 +193,16 @@ def _exists(sql: str, params: list) -> bool:
 def _existing_file(upload: ValidatedUpload) -> File | None:
     """The identical file when this is a re-upload; InvalidUpload when the name or bytes are taken."""
     received = upload.file
-    clash = next(iter(File.objects.raw(_CLASH_SQL, [upload.filename, received.blake2_256_digest])), None)
-    if clash is None:
-        if _exists(_USED_FILENAME_SQL, [upload.filename]):
+    clash = _clashing_file(upload)
+    if clash is None and _exists(_USED_FILENAME_SQL, [upload.filename]):
+        # The filename is burned, or a concurrent upload of it committed between the two reads: look again.
+        clash = _clashing_file(upload)
+        if clash is None:
             raise InvalidUpload(
                 "This filename was previously used by a file that has since been deleted. "
                 f"Use a different version. {FILE_REUSE_HELP}"
             )
+    if clash is None:
         return None
     identical = (
         clash.filename == upload.filename
@@ -198,6 +212,12 @@ def _existing_file(upload: ValidatedUpload) -> File | None:
     if identical:
         return clash
     raise InvalidUpload(_already_exists(upload))
+
+
+def _clashing_file(upload: ValidatedUpload) -> File | None:
+    """A stored file with this upload's filename or bytes."""
+    params = [upload.filename, upload.file.blake2_256_digest]
+    return next(iter(File.objects.raw(_CLASH_SQL, params)), None)
 
 
 def _already_exists(upload: ValidatedUpload) -> str:

@@ -13,8 +13,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from packaging.utils import canonicalize_version
-from packaging.version import InvalidVersion
 
 from moderation import policy
 from registry import selectors
@@ -33,6 +31,7 @@ from registry.services.roles import (
     role_invite,
     role_remove,
 )
+from registry.versions import canonical_version
 
 HISTORY_PAGE_SIZE = 50
 
@@ -51,11 +50,10 @@ def _project(request, name: str) -> Project:
 
 
 def _release(project: Project, version: str) -> Release:
-    try:
-        canonical = canonicalize_version(version, strip_trailing_zero=True)
-    except InvalidVersion:
-        raise Http404("No such release.") from None
-    release = selectors.release_get(project=project, canonical_version=canonical)
+    canonical = canonical_version(version)
+    release = (
+        None if canonical is None else selectors.release_get(project=project, canonical_version=canonical)
+    )
     if release is None:
         raise Http404("No such release.")
     release.project = project

@@ -14,8 +14,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
-from packaging.utils import canonicalize_version
-from packaging.version import InvalidVersion
 
 from registry import search, selectors
 from registry.api.common import files_base
@@ -24,6 +22,7 @@ from registry.project_json import latest_release
 from registry.services.projects import NameRule, name_decision
 from registry.simple import file_url
 from registry.upload.readme import render_description
+from registry.versions import canonical_version
 
 SEARCH_PAGE_SIZE = 20
 RECENT_RELEASES = 20
@@ -96,10 +95,7 @@ def _project_or_release(request, name: str, *, version: str | None):
 def _choose_release(releases, version: str | None):
     if version is None:
         return latest_release(releases)
-    try:
-        canonical = canonicalize_version(version, strip_trailing_zero=True)
-    except InvalidVersion:
-        return None
+    canonical = canonical_version(version)
     return next((release for release in releases if release.canonical_version == canonical), None)
 
 

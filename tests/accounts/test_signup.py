@@ -99,6 +99,24 @@ def test_username_taken_whatever_its_case(client, make_user):
     assert accounts_state() == before
 
 
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        # Longer than 254 characters: refused, never cut to fit the column.
+        ("x" * 250 + "@example.com", "The email address is too long. Try again."),
+        ("bob@localhost", "The email address isn&#x27;t valid. Try again."),
+        ("bob@[127.0.0.1]", "The email address isn&#x27;t valid. Try again."),
+        ("bob@example.invalid", "The email address isn&#x27;t valid. Try again."),
+    ],
+)
+def test_unusable_email_refused(client, email, message):
+    response = signup(client, email=email)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert accounts_state() == {"users": [], "emails": []}
+    assert mail.outbox == []
+
+
 def test_prohibited_email_domain_refused(client):
     ProhibitedEmailDomain.objects.create(domain="spam.example")
     response = signup(client, email="bob@mail.spam.example")

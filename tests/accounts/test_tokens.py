@@ -78,6 +78,7 @@ def test_create_project_token_with_expiry(client, sign_in, alice, demo):
         ({"scope": "project:999999"}, "Select a valid choice."),
         ({"expires_on": "2001-01-01"}, "The expiry must be today or later."),
         ({"expires_on": "not a date"}, "Enter a valid date."),
+        ({"expires_on": "9999-12-31"}, "Choose an expiry before 9999-12-31"),
     ],
 )
 def test_bad_token_requests_store_nothing(client, sign_in, alice, data, message):

@@ -89,6 +89,11 @@ def test_project_page_json_for_pip(client, published):
             JSON,
         ),
         ("text/html, application/vnd.pypi.simple.v1+html, application/vnd.pypi.simple.v1+json", "text/html"),
+        # q-values outside RFC 9110's grammar count for nothing.
+        ("application/vnd.pypi.simple.v1+json;q=2", "text/html"),
+        ("application/vnd.pypi.simple.v1+json;q=nan", "text/html"),
+        ("application/vnd.pypi.simple.v1+json;q=0.5, text/html;q=1e400", JSON),
+        ("application/vnd.pypi.simple.v1+json;q=0.001", JSON),
     ],
 )
 def test_content_negotiation(client, published, accept, expected):
@@ -117,6 +122,26 @@ def test_etag_and_304(client, published):
     again = client.get("/simple/demo/", HTTP_ACCEPT=JSON, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     assert again.content == b""
+    assert client.get("/simple/demo/", HTTP_IF_NONE_MATCH="*").status_code == 304
+    assert client.get("/simple/demo/", HTTP_IF_NONE_MATCH='"other", junk').status_code == 200
+    assert client.get("/simple/nope/", HTTP_IF_NONE_MATCH="*").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/simple/a%00b/",
+        "/pypi/a%00b/json",
+        "/pypi/demo/1.0%00/json",
+        "/project/a%00b/",
+        "/project/demo/1.0%00/",
+        "/user/a%00b/",
+        "/packages/00/00/000000000000000000000000000000000000000000000000000000000000/a%00b.whl",
+    ],
+)
+def test_nul_in_a_path_is_404(client, published, path):
+    """PostgreSQL text cannot hold NUL: the lookup must not reach the database (it would fail with a 500)."""
+    assert client.get(path).status_code == 404
 
 
 def test_page_changes_after_upload(client, published, upload, alice_token):
@@ -339,6 +364,46 @@ def test_xmlrpc_refuses_search_and_entities(client, db):
     assert b"Parse error" in client.post("/pypi", bomb, content_type="text/xml").content
     wrong = xmlrpc.client.dumps(("x",), "changelog_since_serial").encode()
     assert b"client error" in client.post("/pypi", wrong, content_type="text/xml").content
+
+
+CALL = "<methodName>changelog_last_serial</methodName>"
+FAULT = (
+    "<fault><value><struct><member><name>faultCode</name><value><int>1</int></value></member>"
+    "<member><name>faultString</name><value><string>x</string></value></member></struct></value></fault>"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"<?xml version='1.0' encoding='bogus'?><methodCall>{CALL}</methodCall>",
+        f"<?xml version='1.0' encoding='rot13'?><methodCall>{CALL}</methodCall>",
+        f"<methodResponse>{FAULT}</methodResponse>",
+        f"<methodCall>{CALL}{FAULT}</methodCall>",
+        "<methodCall><methodName>package_roles</methodName><params><param><value><struct>"
+        "<member><value><int>1</int></value></member></struct></value></param></params></methodCall>",
+        "<methodCall><methodName>package_roles</methodName><params><param><value><struct>"
+        "<member><name>a</name></member></struct></value></param></params></methodCall>",
+        "\x00\xff",
+    ],
+)
+def test_xmlrpc_malformed_bodies_get_a_parse_fault(client, db, body):
+    response = client.post("/pypi", body.encode("latin-1"), content_type="text/xml")
+    assert response.status_code == 200
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        xmlrpc.client.loads(response.content)
+    assert fault.value.faultCode == -32700
+
+
+def test_xmlrpc_large_and_empty_bodies(client, db):
+    large = b"<methodCall>" + b" " * (65 * 1024) + CALL.encode() + b"</methodCall>"
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        xmlrpc.client.loads(client.post("/pypi", large, content_type="text/xml").content)
+    assert fault.value.faultCode == -32600
+    # Django reads no body without a Content-Length (a chunked request): say so rather than "not valid".
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        xmlrpc.client.loads(client.post("/pypi", b"", content_type="text/xml").content)
+    assert "empty" in fault.value.faultString
 
 
 def test_files_are_cached_until_their_project_changes(published, alice):

@@ -9,7 +9,7 @@ from accounts.models import ApiToken
 from registry.models import File, JournalEntry, Project, Release, Role, UsedFilename
 from tests import builders
 from tests.conftest import basic_auth, stored_paths, upload_parts
-from tests.multipart import FilePart
+from tests.multipart import FilePart, encode
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -233,6 +233,21 @@ def test_unknown_action(upload, alice_token, unchanged):
         )
 
 
+def test_chunked_body_without_length_refused(client, alice_token, unchanged):
+    body, content_type = encode(upload_parts(builders.wheel()))
+    with unchanged():
+        response = client.generic(
+            "POST",
+            "/legacy/",
+            body,
+            content_type=content_type,
+            CONTENT_LENGTH="",
+            HTTP_TRANSFER_ENCODING="chunked",
+            HTTP_AUTHORIZATION=basic_auth("__token__", alice_token),
+        )
+    refused(response, 411, "Uploads need a Content-Length header")
+
+
 @pytest.mark.parametrize("version", ["2", "0", "-1", "dog"])
 def test_unknown_protocol_version(upload, alice_token, version, unchanged):
     with unchanged():
@@ -285,6 +300,20 @@ def test_nul_bytes_are_escaped(upload, alice_token):
     dist = builders.wheel()
     assert upload(dist, token=alice_token, overrides={"author": ["A\x00B"]}).status_code == 200
     assert Release.objects.get().author == "A\\x00B"
+
+
+def test_long_values_are_stored_whole(upload, alice_token):
+    """PEP 440 bounds no version's length, and PyPI stores these in text columns (PostgreSQL would refuse
+    a longer value than a varchar's bound with a 500)."""
+    version = "1.0" + "0" * 120
+    content_type = "text/markdown; charset=UTF-8; variant=GFM; " + "x" * 230 + "=y"
+    dist = builders.wheel("demo", version, fields={"description_content_type": [content_type]})
+    response = upload(dist, token=alice_token, overrides={"pyversion": ["p" * 101], "description": ["Hi"]})
+    assert response.status_code == 200, response.reason_phrase
+    release = Release.objects.get()
+    assert (release.version, release.description_content_type) == (version, content_type)
+    assert release.files.get().python_version == "p" * 101
+    assert JournalEntry.objects.filter(version=version).exists()
 
 
 @pytest.mark.parametrize(

@@ -100,9 +100,13 @@ def _check_zip_members(infos: list[zipfile.ZipInfo], size: int, limits: ArchiveL
 
 
 def _check_zip_structure(fp: BinaryIO, infos: list[zipfile.ZipInfo]) -> None:
+    entries = {info.orig_filename: info for info in infos}
+    if len(entries) != len(infos):
+        # Two members of one name: which one a tool extracts is up to the tool (say so, before the walk
+        # trips over the mismatch that follows from it).
+        raise not_accepted("ZIP", "Duplicate filename in central directory")
     try:
-        # Later entries win, as in zipfile's own name lookup; duplicates are refused by the walk anyway.
-        zipcheck.validate_structure(fp, {info.orig_filename: info for info in infos})
+        zipcheck.validate_structure(fp, entries)
     except zipcheck.ZipStructureError as exc:
         raise not_accepted("ZIP", exc.reason) from exc
 

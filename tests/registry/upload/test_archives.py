@@ -358,8 +358,9 @@ def test_duplicate_member(tmp_path):
     with warnings.catch_warnings(), zipfile.ZipFile(path, "a") as archive:
         warnings.simplefilter("ignore")  # zipfile warns about the duplicate name it is asked to write
         archive.writestr("demo/__init__.py", files["demo/__init__.py"])
+        archive.writestr("demo/__init__.py", b"a different body, of a different size")
     assert refusal(path, filetype="bdist_wheel") == (
-        INVALID + "ZIP archive not accepted: Duplicate filename in local headers" + SEE
+        INVALID + "ZIP archive not accepted: Duplicate filename in central directory" + SEE
     )
 
 
