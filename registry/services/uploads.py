@@ -21,7 +21,7 @@ from accounts.services import has_two_factor, token_mark_used
 from moderation import policy
 from registry import ratelimits, signals, storage
 from registry.enums import PackageType, ProjectStatus, RoleName
-from registry.exceptions import InvalidUpload, UploadNotPermitted
+from registry.exceptions import InvalidUpload, NameConflict, UploadNotPermitted
 from registry.models import File, Project, Release, Role, UsedFilename
 from registry.names import normalize
 from registry.selectors import project_with_role
@@ -65,24 +65,13 @@ def upload_authorize(
     user = token.user
     project = project_with_role(name=request.name, user=user)
     if project is None:
-        _check_account(token)
-        if token.project_id is not None:
-            raise UploadNotPermitted(
-                "Invalid API Token: project-scoped token used outside of a project context"
-            )
-        ratelimits.check_project_creation(user_id=user.pk, ip_address=ip_address)
-        refusal = policy.flag_refusal(policy.FlagId.DISALLOW_NEW_PROJECT_REGISTRATION)
-        if refusal:
-            raise UploadNotPermitted(refusal)
-        check_new_project_name(request.name)
-        return UploadTarget(
-            user=user,
-            token=token,
-            project=None,
-            name=request.name,
-            max_file_size=settings.WHARF_MAX_FILE_SIZE,
-            max_project_size=settings.WHARF_MAX_PROJECT_SIZE,
-        )
+        try:
+            return _new_project_target(token, request, ip_address)
+        except NameConflict:
+            # Another upload (this project's sdist and wheels sent at once) created it a moment ago.
+            project = project_with_role(name=request.name, user=user)
+            if project is None:
+                raise
     if token.project_id is not None and token.project_id != project.pk:
         raise UploadNotPermitted(
             f"Invalid API Token: project-scoped token is not valid for project: '{project.normalized_name}'"
@@ -105,6 +94,25 @@ def upload_authorize(
         name=project.name,
         max_file_size=max(settings.WHARF_MAX_FILE_SIZE, project.upload_limit or 0),
         max_project_size=max(settings.WHARF_MAX_PROJECT_SIZE, project.total_size_limit or 0),
+    )
+
+
+def _new_project_target(token: ApiToken, request: UploadRequest, ip_address: str | None) -> UploadTarget:
+    _check_account(token)
+    if token.project_id is not None:
+        raise UploadNotPermitted("Invalid API Token: project-scoped token used outside of a project context")
+    ratelimits.check_project_creation(user_id=token.user.pk, ip_address=ip_address)
+    refusal = policy.flag_refusal(policy.FlagId.DISALLOW_NEW_PROJECT_REGISTRATION)
+    if refusal:
+        raise UploadNotPermitted(refusal)
+    check_new_project_name(request.name)
+    return UploadTarget(
+        user=token.user,
+        token=token,
+        project=None,
+        name=request.name,
+        max_file_size=settings.WHARF_MAX_FILE_SIZE,
+        max_project_size=settings.WHARF_MAX_PROJECT_SIZE,
     )
 
 

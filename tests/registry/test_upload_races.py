@@ -18,18 +18,21 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 @pytest.fixture
 def meanwhile(monkeypatch):
-    """`meanwhile(action)`: run `action` once, in the middle of the next upload (as it stores its file)."""
-    real_store_file = storage.store_file
+    """`meanwhile(action)`: run `action` once, in the middle of the next upload: after its checks, as it
+    stores its file; with `during=(module, name)`, right after that function of the upload runs instead."""
 
-    def arrange(action):
+    def arrange(action, *, during=(storage, "store_file")):
+        module, name = during
+        real = getattr(module, name)
         pending = [action]
 
-        def store_file(*args, **kwargs):
-            real_store_file(*args, **kwargs)
+        def step(*args, **kwargs):
+            result = real(*args, **kwargs)
             if pending:
                 pending.pop()()
+            return result
 
-        monkeypatch.setattr(storage, "store_file", store_file)
+        monkeypatch.setattr(module, name, step)
 
     return arrange
 
@@ -53,6 +56,19 @@ def test_sdist_and_wheel_of_a_new_project_uploaded_at_once(upload, alice_token, 
     assert response.status_code == 200, response.reason_phrase
     project = Project.objects.get(normalized_name="fresh")
     assert File.objects.filter(release__project=project).count() == 2
+
+
+def test_new_project_created_while_this_upload_was_being_authorized(upload, alice_token, meanwhile):
+    """The other upload commits between this one's project lookup and its name check."""
+    from registry import ratelimits
+
+    meanwhile(
+        lambda: upload(builders.sdist("fresh", "1.0"), token=alice_token),
+        during=(ratelimits, "check_project_creation"),
+    )
+    response = upload(builders.wheel("fresh", "1.0"), token=alice_token)
+    assert response.status_code == 200, response.reason_phrase
+    assert File.objects.filter(release__project__normalized_name="fresh").count() == 2
 
 
 def test_new_project_taken_by_another_user_at_the_same_moment(
