@@ -9,7 +9,7 @@ from moderation.services.reports import DESCRIPTION_MAX, DESCRIPTION_MIN
 from moderation.validators import clean_text
 
 
-def _plain_text(value: str, *, what: str, minimum: int, maximum: int) -> str:
+def plain_text(value: str, *, what: str, minimum: int, maximum: int) -> str:
     try:
         return clean_text(value, what=what, minimum=minimum, maximum=maximum)
     except ModerationError as error:
@@ -37,7 +37,7 @@ class ReportForm(forms.Form):
     )
 
     def clean_description(self):
-        return _plain_text(
+        return plain_text(
             self.cleaned_data["description"],
             what="The description",
             minimum=DESCRIPTION_MIN,
@@ -60,7 +60,7 @@ class ReasonForm(forms.Form):
     )
 
     def clean_reason(self):
-        return _plain_text(self.cleaned_data["reason"], what="The reason", minimum=1, maximum=REASON_MAX)
+        return plain_text(self.cleaned_data["reason"], what="The reason", minimum=1, maximum=REASON_MAX)
 
 
 class NoteForm(forms.Form):
@@ -74,7 +74,7 @@ class NoteForm(forms.Form):
     )
 
     def clean_reason(self):
-        return _plain_text(self.cleaned_data["reason"], what="The note", minimum=1, maximum=REASON_MAX)
+        return plain_text(self.cleaned_data["reason"], what="The note", minimum=1, maximum=REASON_MAX)
 
 
 class RemoveReasonForm(ReasonForm):

@@ -14,11 +14,22 @@ class ReadOnlyMixin:
 
 
 class RoleInline(admin.TabularInline):
+    """Shown, not edited: role changes go through the manage pages and name claims, which keep the last
+    Owner, the journal and the audit trail."""
+
     model = Role
     extra = 0
     fields = ["user", "role_name", "created"]
-    readonly_fields = ["created"]
-    raw_id_fields = ["user"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Project)

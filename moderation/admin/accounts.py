@@ -154,7 +154,7 @@ class ModeratedUserAdmin(QueueAdmin):
             action="freeze",
             title="Freeze accounts",
             destructive=True,
-            approval=True,
+            acts_on=self._users,
             perform=perform,
             explanation=FREEZE_EXPLANATION,
         )

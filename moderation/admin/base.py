@@ -29,11 +29,13 @@ def confirm_action(
     perform: Callable[[list, dict], str],
     form_class=ReasonForm,
     destructive: bool = False,
-    approval: bool = False,
+    acts_on: Callable[[list], list] | None = None,
 ):
     """Show the confirmation page of `action` for `queryset`; once confirmed with a valid reason, call
-    `perform(objects, cleaned_data)` (one service) and show the message it returns. `approval` says the
-    action waits for a second moderator above WHARF_MODERATION_APPROVAL_THRESHOLD objects (the page says so).
+    `perform(objects, cleaned_data)` (one service) and show the message it returns. `acts_on` maps the
+    selection to what a bulk action (`moderation.services.bulk_action`) acts on: the distinct projects of
+    some reports, the owners of some projects. Above WHARF_MODERATION_APPROVAL_THRESHOLD of those the action
+    waits for a second moderator, and the page says so.
 
     A refused action (ModerationError) shows its one sentence as an error and changes nothing.
     """
@@ -58,7 +60,8 @@ def confirm_action(
         "form": form,
         "action": action,
         "destructive": destructive,
-        "needs_approval": approval and len(objects) > settings.WHARF_MODERATION_APPROVAL_THRESHOLD,
+        "needs_approval": acts_on is not None
+        and len(acts_on(objects)) > settings.WHARF_MODERATION_APPROVAL_THRESHOLD,
         "threshold": settings.WHARF_MODERATION_APPROVAL_THRESHOLD,
         "opts": modeladmin.model._meta,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

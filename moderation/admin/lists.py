@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 
 from moderation.admin.base import audit_trail_html
+from moderation.forms import plain_text
 from moderation.models import AdminFlag, ProhibitedEmailDomain, ProhibitedProjectName, SiteBanner, SpamDomain
 from moderation.services import (
     banner_delete,
@@ -14,6 +15,7 @@ from moderation.services import (
     list_entry_save,
     projects_remove,
 )
+from moderation.services.actions import REASON_MAX
 from registry.names import is_valid_project_name, normalize
 from registry.selectors import project_get
 
@@ -102,6 +104,9 @@ class SiteBannerAdmin(admin.ModelAdmin):
         return audit_trail_html(obj) if obj.pk else "-"
 
 
+REMOVAL_PREFIX = "Name prohibited: "
+
+
 class ProhibitedProjectNameForm(forms.ModelForm):
     """Adding a prohibited name: the name is stored normalized; an existing project of that name is kept or
     removed as the admin chooses (PROTOCOLS.md §5.2: PyPI removes it)."""
@@ -129,6 +134,15 @@ class ProhibitedProjectNameForm(forms.ModelForm):
         if ProhibitedProjectName.objects.filter(name=normalized).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(f"'{normalized}' is already prohibited.")
         return normalized
+
+    def clean_reason(self):
+        # The same rules as every action's reason; removing a project records it after REMOVAL_PREFIX.
+        return plain_text(
+            self.cleaned_data["reason"],
+            what="The reason",
+            minimum=1,
+            maximum=REASON_MAX - len(REMOVAL_PREFIX),
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -161,7 +175,7 @@ class ProhibitedProjectNameAdmin(AuditedListAdmin):
         super().save_model(request, obj, form, change)
         project = getattr(form, "existing", None)
         if not change and project is not None and form.cleaned_data.get("existing_project") == "remove":
-            projects_remove(projects=[project], actor=request.user, reason=f"Name prohibited: {obj.reason}")
+            projects_remove(projects=[project], actor=request.user, reason=REMOVAL_PREFIX + obj.reason)
             self.message_user(request, f"Project '{project.name}' was removed; its filenames stay used.")
 
 

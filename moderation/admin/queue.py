@@ -123,7 +123,7 @@ class QueueAdmin(admin.ModelAdmin):
             action="remove_projects",
             title="Remove projects",
             destructive=True,
-            approval=True,
+            acts_on=self._projects,
             form_class=RemoveReasonForm,
             perform=perform,
             explanation=(
@@ -170,6 +170,7 @@ class QueueAdmin(admin.ModelAdmin):
             action="freeze_owners",
             title="Freeze the owners",
             destructive=True,
+            acts_on=lambda objects: owners_of(self._projects(objects)),
             perform=perform,
             explanation=FREEZE_EXPLANATION,
         )

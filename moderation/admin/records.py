@@ -1,10 +1,11 @@
 """Records of the moderation queue: requests waiting for a second moderator, and the audit trail."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
 from moderation.admin.base import age_text, audit_trail_html, confirm_action
 from moderation.enums import PendingActionState
+from moderation.exceptions import ModerationError
 from moderation.forms import NoteForm
 from moderation.models import AuditEntry, PendingAction
 from moderation.services import pending_action_approve, pending_action_reject
@@ -71,13 +72,22 @@ class PendingActionAdmin(admin.ModelAdmin):
     def audit(self, pending):
         return audit_trail_html(pending)
 
+    def _each(self, request, requests, decide, *, note: str) -> int:
+        """Decide each request on its own: a refused one (your own, say) says why and stops no other."""
+        done = 0
+        for pending in requests:
+            try:
+                decide(pending=pending, actor=request.user, note=note)
+            except ModerationError as error:
+                self.message_user(request, f"Request #{pending.pk}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        return done
+
     @admin.action(description="Approve and carry out the selected requests", permissions=["approve"])
     def approve(self, request, queryset):
         def perform(objects, data):
-            done = 0
-            for pending in objects:
-                pending_action_approve(pending=pending, actor=request.user, note=data["reason"])
-                done += 1
+            done = self._each(request, objects, pending_action_approve, note=data["reason"])
             return f"{done} request(s) approved and carried out."
 
         return confirm_action(
@@ -98,9 +108,8 @@ class PendingActionAdmin(admin.ModelAdmin):
     @admin.action(description="Reject the selected requests", permissions=["approve"])
     def reject(self, request, queryset):
         def perform(objects, data):
-            for pending in objects:
-                pending_action_reject(pending=pending, actor=request.user, note=data["reason"])
-            return f"{len(objects)} request(s) rejected."
+            done = self._each(request, objects, pending_action_reject, note=data["reason"])
+            return f"{done} request(s) rejected."
 
         return confirm_action(
             self,

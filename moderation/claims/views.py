@@ -170,9 +170,9 @@ def owner_answer(request, token):
     claim = selectors.claim_get(pk=link.claim_id)
     owner = selectors.active_user(pk=link.owner_id)
     if claim is None or owner is None:
-        return render(
-            request, "claims/answer.html", {"error": "This claim or account no longer exists."}, status=404
-        )
+        # A frozen account is inactive too: it may not answer, and the page says why without telling which.
+        error = "This claim no longer exists, or the account it was sent to is closed or frozen."
+        return render(request, "claims/answer.html", {"error": error}, status=404)
     context = {"claim": claim, "owner": owner, "answers": OwnerAnswer}
     form = OwnerAnswerForm(request.POST or None)
     if request.method == "POST":

@@ -54,23 +54,38 @@ def projects_quarantine(
     Open reports on them are resolved as "action taken" (not for automatic quarantine, which moderators
     still have to review: `resolve_reports=False`). Owners are emailed, except the users in `notify_skip`
     (a frozen account is told in its own email). Returns the projects quarantined.
+
+    A project that only a freeze holds becomes this decision's (its quarantine no longer ends with the
+    freeze): a moderator's quarantine must not be lifted by unfreezing a maintainer.
     """
     reason = clean_reason(reason)
+    projects = list(projects)
     changed = registry_quarantine.projects_quarantine(projects=projects, actor=actor)
-    if not changed:
-        return []
     Quarantine.objects.bulk_create(
         Quarantine(project=project, project_name=project.name, reason=reason, created_by=actor, freeze=freeze)
         for project in changed
     )
+    held = changed if freeze is not None else [*changed, *_take_over_from_freezes(projects, actor, reason)]
+    if not held:
+        return []
     reports = []
     if resolve_reports:
         reports = reports_resolve_for(
-            projects=changed, actor=actor, resolution=f"The project was quarantined: {reason}"
+            projects=held, actor=actor, resolution=f"The project was quarantined: {reason}"
         )
-    audit_record(actor=actor, action="project quarantined", targets=[*changed, *reports], reason=reason)
-    _email_owners(changed, template="moderation/email/project_quarantined", reason=reason, skip=notify_skip)
-    return changed
+    audit_record(actor=actor, action="project quarantined", targets=[*held, *reports], reason=reason)
+    _email_owners(held, template="moderation/email/project_quarantined", reason=reason, skip=notify_skip)
+    return held
+
+
+def _take_over_from_freezes(projects: list[Project], actor, reason: str) -> list[Project]:
+    """The quarantined among `projects` that a freeze holds: their quarantine is now `reason`'s."""
+    held_by_freeze = Quarantine.objects.filter(
+        project__in=[project.pk for project in projects], released__isnull=True, freeze__isnull=False
+    )
+    taken = set(held_by_freeze.values_list("project_id", flat=True))
+    held_by_freeze.update(freeze=None, reason=reason, created_by=actor)
+    return [project for project in projects if project.pk in taken]
 
 
 @transaction.atomic

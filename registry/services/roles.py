@@ -105,9 +105,14 @@ def invitation_accept(*, invitation: RoleInvitation, user: User) -> Role:
     invitation = _open_invitation(invitation, user=user)
     project = invitation.project
     require_changeable(project=project)
-    role, _ = Role.objects.get_or_create(
-        project=project, user=user, defaults={"role_name": invitation.role_name}
-    )
+    current = Role.objects.filter(project=project, user=user).first()
+    if current is not None:
+        # A role came another way meanwhile (a name claim): accepting must not record a change it did not.
+        raise ManageError(
+            f"You are already {current.role_name} of project '{project.name}'; "
+            "ask an Owner to change your role instead."
+        )
+    role = Role.objects.create(project=project, user=user, role_name=invitation.role_name)
     invitation.status = InvitationStatus.ACCEPTED
     invitation.responded = timezone.now()
     invitation.save(update_fields=["status", "responded"])

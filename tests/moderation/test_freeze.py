@@ -137,6 +137,20 @@ def test_unfreeze_keeps_projects_quarantined_for_other_reasons(alice, moderator,
     }
 
 
+def test_a_moderators_quarantine_outlasts_the_freeze_that_held_the_project(alice, moderator, publish):
+    """Frozen first (the freeze quarantined it), then quarantined for its own reason: unfreezing the account
+    must not make the project public again."""
+    publish("demo", "1.0")
+    users_freeze(users=[alice], actor=moderator, reason="Spam.")
+    held = projects_quarantine(projects=Project.objects.all(), actor=moderator, reason="Malware confirmed.")
+    assert [project.name for project in held] == ["demo"]
+    quarantine = Quarantine.objects.get(released__isnull=True)
+    assert (quarantine.freeze, quarantine.reason) == (None, "Malware confirmed.")
+    assert AuditEntry.objects.filter(action="project quarantined", reason="Malware confirmed.").exists()
+    users_unfreeze(users=[alice], actor=moderator, reason="Appeal.")
+    assert Project.objects.get().status == ProjectStatus.QUARANTINED
+
+
 def test_a_project_stays_quarantined_while_another_maintainer_is_frozen(alice, moderator, publish, make_user):
     publish("shared", "1.0")
     project = Project.objects.get()

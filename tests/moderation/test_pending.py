@@ -10,7 +10,7 @@ from moderation.models import AuditEntry, PendingAction
 from moderation.services import pending_action_approve
 from registry.models import File, JournalEntry, Project, UsedFilename
 from tests.conftest import stored_paths, wait_for
-from tests.moderation.conftest import run_action, text_of
+from tests.moderation.conftest import messages_of, run_action, text_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -132,3 +132,56 @@ def test_a_request_that_could_never_run_is_refused_at_once(mod_client, make_user
     message = text_of(mod_client.get(done["Location"]))
     assert "&#x27;root&#x27; is a staff account: remove its staff status before freezing it." in message
     assert not PendingAction.objects.exists() and User.objects.get(username="bot").is_active
+
+
+def test_approving_several_requests_decides_each_and_says_so(
+    mod_client, admin_as, make_moderator, make_user, settings, three
+):
+    """One of the selection is the approver's own: it is refused with its number, the other runs and is
+    reported (neither hides the other)."""
+    settings.WHARF_MODERATION_APPROVAL_THRESHOLD = 1
+    from moderation.services import bulk_action
+
+    second_moderator = make_moderator("second")
+    theirs = bulk_action(
+        kind=PendingActionKind.REMOVE_PROJECTS, objects=three[:2], actor=second_moderator, reason="Spam."
+    ).pending
+    mine = bulk_action(
+        kind=PendingActionKind.FREEZE_USERS,
+        objects=[make_user("bot1"), make_user("bot2")],
+        actor=User.objects.get(username="mod"),
+        reason="Bots.",
+    ).pending
+    _, done = run_action(mod_client, PENDING, "approve", [theirs.pk, mine.pk], reason="Checked.")
+    shown = messages_of(mod_client, done)
+    assert f"Request #{mine.pk}: Another moderator must approve this request: you made it." in shown
+    assert "1 request(s) approved and carried out." in shown
+    assert list(Project.objects.values_list("name", flat=True)) == ["spam-c"]
+    assert User.objects.get(username="bot1").is_active
+
+
+def test_the_warning_counts_what_the_action_acts_on(mod_client, make_user, settings, three):
+    """Many reports of one project remove one project (no approval needed, no warning); the owners of a few
+    projects can be many (approval needed, and the page says so)."""
+    settings.WHARF_MODERATION_APPROVAL_THRESHOLD = 2
+    from moderation.enums import ReportReason
+    from moderation.models import Report
+    from registry.models import Role
+
+    reports = [
+        Report.objects.create(
+            project=three[0],
+            project_name=three[0].name,
+            reporter=make_user(f"reporter{index}"),
+            reason=ReportReason.SPAM,
+            description="A link farm.",
+        )
+        for index in range(3)
+    ]
+    ids = [report.pk for report in reports]
+    page, _ = run_action(mod_client, "/admin/moderation/report/", "remove_projects", ids, reason=None)
+    assert "another moderator must approve" not in text_of(page)
+    for index in range(3):
+        Role.objects.create(project=three[0], user=make_user(f"owner{index}"), role_name="Owner")
+    page, _ = run_action(mod_client, "/admin/moderation/report/", "freeze_owners", ids[:1], reason=None)
+    assert "another moderator must approve" in text_of(page)

@@ -173,6 +173,18 @@ def test_invite_accept(as_alice, as_bob, demo, bob, sent):
     assert as_bob.get("/manage/project/demo/").status_code == 200
 
 
+def test_invitation_accepted_after_a_role_came_another_way(as_alice, as_bob, demo, bob):
+    """A name claim made bob Owner while his Maintainer invitation was open: accepting must not claim
+    he is Maintainer now (the message, the invitation and the journal would all say so)."""
+    invite(as_alice)
+    invitation = RoleInvitation.objects.get()
+    Role.objects.create(project=demo, user=bob, role_name="Owner")
+    with nothing_changes():
+        response = as_bob.post(f"/manage/invitations/{invitation.pk}/accept/", follow=True)
+    message_in(response, "You are already Owner of project &#x27;demo&#x27;; ask an Owner to change")
+    assert Role.objects.get(user=bob).role_name == "Owner"
+
+
 def test_invite_decline(as_alice, as_bob, demo, bob):
     invite(as_alice, role="Owner")
     invitation = RoleInvitation.objects.get()

@@ -83,6 +83,22 @@ def test_prohibit_and_remove(admin_client, publish):
     assert name_decision("demo").rule == NameRule.PROHIBITED
 
 
+@pytest.mark.parametrize(
+    ("reason", "error"),
+    [
+        ("bad\x01reason", "The reason contains control characters"),
+        ("x" * 1995, "The reason must be"),  # the removal records it after "Name prohibited: "
+    ],
+)
+def test_a_reason_the_removal_cannot_record_is_refused_on_the_form(admin_client, publish, reason, error):
+    publish("demo", "1.0")
+    response = admin_client.post(ADD, {"name": "demo", "reason": reason, "existing_project": "remove"})
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert Project.objects.filter(name="demo").exists()
+    assert not ProhibitedProjectName.objects.filter(name="demo").exists()
+
+
 def test_change_page_keeps_the_name(admin_client):
     prohibited = ProhibitedProjectName.objects.get(name="requirements-txt")
     response = admin_client.post(
