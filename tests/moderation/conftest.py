@@ -11,7 +11,7 @@ from django.test import Client
 
 from moderation.enums import MODERATOR_PERMISSIONS, MODERATORS_GROUP
 from tests import builders
-from tests.conftest import committing, wait_for
+from tests.conftest import committing
 
 SPAM_README = (
     "Best deals https://spam.example.net/a https://spam.example.net/b https://spam.example.net/c "
@@ -113,17 +113,6 @@ def spam_wheel(name: str, version: str = "1.0", readme: str = SPAM_README) -> bu
 def real_wheel(name: str, version: str = "1.0") -> builders.Dist:
     code = b"def main():\n    return 'a real project with enough code to count as one'\n" * 4
     return builders.wheel(name, version, files={f"{builders.dist_name(name)}/__init__.py": code})
-
-
-@pytest.fixture
-def outbox(celery_worker):
-    """`outbox(n)` waits until `n` emails went out and returns them."""
-
-    def wait(count: int):
-        wait_for(lambda: len(mail.outbox) >= count)
-        return list(mail.outbox)
-
-    return wait
 
 
 def emails_to(address: str) -> list:

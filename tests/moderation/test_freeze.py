@@ -35,7 +35,7 @@ def log_in(username: str) -> Client:
     return client
 
 
-def test_freeze_and_unfreeze_through_the_admin(mod_client, alice, alice_token, publish, upload, outbox):
+def test_freeze_and_unfreeze_through_the_admin(mod_client, alice, alice_token, publish, upload, sent):
     publish("demo", "1.0")
     publish("other", "1.0")
     session = log_in("alice")
@@ -67,7 +67,7 @@ def test_freeze_and_unfreeze_through_the_admin(mod_client, alice, alice_token, p
         "account frozen",
         "project quarantined",
     }
-    email = outbox(1)[0]
+    email = sent(1)[0]
     assert email.to == ["alice@example.com"] and email.subject == "[Wharf] Your account was suspended"
     assert "Reason: Spam campaign." in email.body and "- demo" in email.body and "- other" in email.body
     user_page = text_of(mod_client.get(f"{USERS}{alice.pk}/change/"))

@@ -26,7 +26,7 @@ def three(publish, settings):
     return list(Project.objects.order_by("name"))
 
 
-def test_bulk_removal_waits_for_a_second_moderator(mod_client, admin_as, make_moderator, three, outbox):
+def test_bulk_removal_waits_for_a_second_moderator(mod_client, admin_as, make_moderator, three, sent):
     stored = stored_paths()
     filenames = set(File.objects.values_list("filename", flat=True))
     page, done = run_action(
@@ -84,7 +84,7 @@ def test_bulk_removal_waits_for_a_second_moderator(mod_client, admin_as, make_mo
     assert removed.reason == "Spam wave. (requested by mod, approved by second: Checked: all spam.)"
     assert AuditEntry.objects.filter(action="request approved", actor_name="second").exists()
     assert AuditEntry.objects.filter(action="name prohibited").exists()  # the option went along
-    assert outbox(1)[0].subject == "[Wharf] 3 of your projects were removed"
+    assert sent(1)[0].subject == "[Wharf] 3 of your projects were removed"
 
 
 def test_below_the_threshold_removal_runs_at_once(mod_client, three, settings):

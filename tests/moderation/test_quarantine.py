@@ -47,7 +47,7 @@ def demo(publish, client, make_user):
 
 
 def test_quarantine_hides_everything_and_release_restores_it(
-    mod_client, client, demo, alice_token, upload, outbox
+    mod_client, client, demo, alice_token, upload, sent
 ):
     assert presence(client, "demo") == EVERYWHERE
     stored = stored_paths()
@@ -107,7 +107,7 @@ def test_quarantine_hides_everything_and_release_restores_it(
     quarantine.refresh_from_db()
     assert (quarantine.released_by.username, quarantine.release_reason) == ("mod", "False positive.")
     assert AuditEntry.objects.filter(action="project released from quarantine").count() == 1
-    assert outbox(1)[0].subject == "[Wharf] Project demo is out of quarantine"
+    assert sent(1)[0].subject == "[Wharf] Project demo is out of quarantine"
     assert upload(builders.wheel("demo", "1.1"), token=alice_token).status_code == 200
 
 
@@ -140,7 +140,7 @@ def test_bad_reason_changes_nothing(demo, moderator):
     assert not JournalEntry.objects.filter(action="project quarantined").exists()
 
 
-def test_quarantine_through_the_report_queue(mod_client, demo, make_user, outbox):
+def test_quarantine_through_the_report_queue(mod_client, demo, make_user, sent):
     bob = make_user("bob")
     report = Report.objects.create(
         project=demo,
@@ -154,7 +154,7 @@ def test_quarantine_through_the_report_queue(mod_client, demo, make_user, outbox
     assert report.state == ReportState.ACTION_TAKEN and report.resolved_by.username == "mod"
     demo.refresh_from_db()
     assert demo.status == ProjectStatus.QUARANTINED
-    outbox(2)
+    sent(2)
     to_bob = emails_to("bob@example.com")
     assert len(to_bob) == 1 and to_bob[0].subject == "[Wharf] Your report on demo was resolved"
     assert "The moderators acted on the project." in to_bob[0].body

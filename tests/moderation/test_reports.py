@@ -8,6 +8,7 @@ from moderation.enums import ReportReason, ReportState
 from moderation.models import AuditEntry, Report
 from moderation.services import reports_dismiss
 from registry.models import Project
+from tests.conftest import committing
 from tests.moderation.conftest import emails_to, run_action, text_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -24,16 +25,8 @@ def demo(publish):
 
 @pytest.fixture
 def bob_client(client, make_user, django_capture_on_commit_callbacks):
-    bob = make_user("bob")
-    client.force_login(bob)
-    original = client.request
-
-    def request(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return original(**kwargs)
-
-    client.request = request
-    return client
+    client.force_login(make_user("bob"))
+    return committing(client, django_capture_on_commit_callbacks)
 
 
 def test_project_page_links_the_form(client, demo):
@@ -156,7 +149,7 @@ def test_hidden_and_unknown_projects_cannot_be_reported(bob_client, demo):
     assert not Report.objects.exists()
 
 
-def test_dismissal_emails_the_reporter(bob_client, demo, mod_client, outbox):
+def test_dismissal_emails_the_reporter(bob_client, demo, mod_client, sent):
     bob_client.post(FORM, VALID)
     report = Report.objects.get()
     _, done = run_action(
@@ -169,7 +162,7 @@ def test_dismissal_emails_the_reporter(bob_client, demo, mod_client, outbox):
         "mod",
         "Not malware.",
     )
-    email = outbox(1)[0]
+    email = sent(1)[0]
     assert email.to == ["bob@example.com"] and email.subject == "[Wharf] Your report on demo was resolved"
     assert "The moderators found nothing to act on." in email.body and "Not malware" not in email.body
     assert AuditEntry.objects.get().action == "report dismissed"

@@ -169,7 +169,7 @@ def test_spam_signals_add_up_to_an_automatic_report(upload, make_user, make_toke
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_auto_quarantine_above_the_higher_threshold(
-    upload, make_user, make_token, celery_worker, settings, outbox
+    upload, make_user, make_token, celery_worker, settings, sent
 ):
     settings.WHARF_RISK_AUTO_QUARANTINE = True
     settings.WHARF_RISK_QUARANTINE_THRESHOLD = 100
@@ -184,7 +184,7 @@ def test_auto_quarantine_above_the_higher_threshold(
     )
     # The automatic report stays open for a moderator to review.
     assert Report.objects.get().state == ReportState.OPEN
-    email = outbox(1)[0]
+    email = sent(1)[0]
     assert email.to == ["bot@spam-mail.example"] and "quarantined" in email.subject
 
 
