@@ -13,6 +13,10 @@ PY=$HERE/.venv/bin/python
 case "${1:-}" in
 start)
   "$0" stop >/dev/null 2>&1 || true
+  if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+    echo "port $PORT already serves something: stop it, or set WHARF_BENCH_PORT (measuring it would be wrong)" >&2
+    exit 1
+  fi
   rm -rf "$BENCH_DIR" && mkdir -p "$BENCH_DIR/data"
   export WHARF_DATA_DIR=$BENCH_DIR/data DJANGO_SECRET_KEY=bench-secret-key
   # One bench account creates hundreds of projects: lift the spam-wave limits (20/hour per user, 40 per IP).
@@ -36,7 +40,7 @@ start)
   for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/simple/" && break; sleep 0.1; done
   ;;
 stop)
-  [ -f "$BENCH_DIR/pid" ] && kill "$(cat "$BENCH_DIR/pid")" 2>/dev/null && rm -f "$BENCH_DIR/pid"
+  if [ -f "$BENCH_DIR/pid" ]; then kill "$(cat "$BENCH_DIR/pid")" 2>/dev/null || true; rm -f "$BENCH_DIR/pid"; fi
   ;;
 *) echo "usage: $0 start|stop [embedded|production]"; exit 2;;
 esac
