@@ -57,8 +57,8 @@ class ProhibitedProjectName(models.Model):
         return self.name
 
 
-class ProhibitedEmailDomain(models.Model):
-    """An email domain accounts may not use (disposable-mail services, spam waves)."""
+class DomainListEntry(models.Model):
+    """A domain on one of the lists admins edit: why, when and by whom it was added."""
 
     domain = models.CharField(max_length=253, unique=True, help_text="Lower case, e.g. example.com.")
     reason = models.TextField(blank=True, default="")
@@ -68,10 +68,18 @@ class ProhibitedEmailDomain(models.Model):
     )
 
     class Meta:
+        abstract = True
         ordering = ["domain"]
 
     def __str__(self):
         return self.domain
+
+
+class ProhibitedEmailDomain(DomainListEntry):
+    """An email domain accounts may not use (disposable-mail services, spam waves)."""
+
+    class Meta(DomainListEntry.Meta):
+        pass
 
 
 class AuditEntry(models.Model):
@@ -129,21 +137,13 @@ class SiteBanner(models.Model):
         return self.message[:80]
 
 
-class SpamDomain(models.Model):
+class SpamDomain(DomainListEntry):
     """A web domain spam READMEs link to; a link to it (or a subdomain) weighs heavily in risk scoring."""
 
     domain = models.CharField(max_length=253, unique=True, help_text="Lower case, e.g. spam.example.com.")
-    reason = models.TextField(blank=True, default="")
-    created = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["domain"]
-
-    def __str__(self):
-        return self.domain
+    class Meta(DomainListEntry.Meta):
+        pass
 
 
 class Report(models.Model):
