@@ -13,7 +13,8 @@ MODES=${1:-both}
 order=""
 for mode in $MODES; do
   name="wharf-$mode"
-  export BENCH_DIR="/tmp/wharf-peers-$mode" WHARF_BENCH_PORT=18093
+  # Beside the peers' data, on the same disk: every server pays the same for creating files.
+  export BENCH_DIR="$PEERBENCH_DIR/run/$name" WHARF_BENCH_PORT=18093
   rm -rf "$PEERBENCH_DIR/raw/$name"
   "$HERE/serve_wharf.sh" start "$mode"
   "$SHARED/bench_server.sh" "$name" "http://127.0.0.1:$WHARF_BENCH_PORT/simple/" \

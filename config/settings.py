@@ -130,6 +130,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side binding lets PostgreSQL keep prepared statements: from its 5th run on a connection a
+    # statement skips planning, most of PostgreSQL's time on the upload's lookups (bench/README.md, uploads).
+    # PgBouncer in transaction mode before 1.21 cannot keep them: DATABASE_PREPARED_STATEMENTS=off there.
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": 5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and shared cache when set; eager tasks and an in-process cache otherwise.

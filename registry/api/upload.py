@@ -69,12 +69,11 @@ def legacy_upload_without_slash(request):
 
 def _check_uploads_allowed() -> None:
     """Admin flags come first: read-only and upload freezes refuse before anything else (rows 2-3)."""
-    read_only = policy.flag_refusal(policy.FlagId.READ_ONLY)
-    if read_only:
-        raise IndexReadOnly(read_only)
-    frozen = policy.flag_refusal(policy.FlagId.DISALLOW_NEW_UPLOAD)
-    if frozen:
-        raise UploadNotPermitted(frozen)
+    flags = policy.active_flags()  # one cache read for both flags
+    if policy.FlagId.READ_ONLY in flags:
+        raise IndexReadOnly(flags[policy.FlagId.READ_ONLY].message)
+    if policy.FlagId.DISALLOW_NEW_UPLOAD in flags:
+        raise UploadNotPermitted(flags[policy.FlagId.DISALLOW_NEW_UPLOAD].message)
 
 
 def _drain(request) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -180,37 +180,32 @@ def upload_publish(
 
 # The reads below run once per uploaded file, through Model.raw() and a cursor: the ORM's query compilation
 # cost more than the queries themselves on the benchmark machine (bench/README.md, uploads).
+# One row always: the stored file with this upload's filename or bytes (NULLs when there is none), and
+# whether the filename was ever used. One statement reads both in one snapshot, so a file committed by a
+# concurrent upload is seen together with its used filename.
 _CLASH_SQL = (
-    "SELECT id, filename, sha256_digest, blake2_256_digest FROM registry_file"
-    " WHERE filename = %s OR blake2_256_digest = %s"
+    "SELECT f.id, f.filename, f.sha256_digest, f.blake2_256_digest,"
+    " EXISTS(SELECT 1 FROM registry_usedfilename u WHERE u.filename = %s) AS used"
+    " FROM (SELECT 1) AS one LEFT JOIN registry_file f ON f.filename = %s OR f.blake2_256_digest = %s"
 )
-_USED_FILENAME_SQL = "SELECT 1 FROM registry_usedfilename WHERE filename = %s"
 _RELEASE_SQL = (
-    "SELECT id, project_id, version, created FROM registry_release"
-    " WHERE project_id = %s AND canonical_version = %s"
+    "SELECT r.id, r.project_id, r.version, r.created, EXISTS(SELECT 1 FROM registry_file f"
+    " WHERE f.release_id = r.id AND f.packagetype = 'sdist') AS has_sdist"
+    " FROM registry_release r WHERE r.project_id = %s AND r.canonical_version = %s"
 )
-_RELEASE_HAS_SDIST_SQL = "SELECT 1 FROM registry_file WHERE release_id = %s AND packagetype = 'sdist'"
-
-
-def _exists(sql: str, params: list) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() is not None
 
 
 def _existing_file(upload: ValidatedUpload) -> File | None:
     """The identical file when this is a re-upload; InvalidUpload when the name or bytes are taken."""
     received = upload.file
-    clash = _clashing_file(upload)
-    if clash is None and _exists(_USED_FILENAME_SQL, [upload.filename]):
-        # The filename is burned, or a concurrent upload of it committed between the two reads: look again.
-        clash = _clashing_file(upload)
-        if clash is None:
+    params = [upload.filename, upload.filename, received.blake2_256_digest]
+    clash = next(iter(File.objects.raw(_CLASH_SQL, params)))
+    if clash.pk is None:
+        if clash.used:
             raise InvalidUpload(
                 "This filename was previously used by a file that has since been deleted. "
                 f"Use a different version. {FILE_REUSE_HELP}"
             )
-    if clash is None:
         return None
     identical = (
         clash.filename == upload.filename
@@ -220,12 +215,6 @@ def _existing_file(upload: ValidatedUpload) -> File | None:
     if identical:
         return clash
     raise InvalidUpload(_already_exists(upload))
-
-
-def _clashing_file(upload: ValidatedUpload) -> File | None:
-    """A stored file with this upload's filename or bytes."""
-    params = [upload.filename, upload.file.blake2_256_digest]
-    return next(iter(File.objects.raw(_CLASH_SQL, params)), None)
 
 
 def _already_exists(upload: ValidatedUpload) -> str:
@@ -259,7 +248,7 @@ def _open_release(target: UploadTarget, upload: ValidatedUpload) -> Release | No
             f"Uploading new files to releases older than {settings.WHARF_RELEASE_UPLOAD_WINDOW_DAYS} days "
             "is not allowed."
         )
-    if upload.request.form.filetype == PackageType.SDIST and _exists(_RELEASE_HAS_SDIST_SQL, [release.pk]):
+    if upload.request.form.filetype == PackageType.SDIST and release.has_sdist:
         raise InvalidUpload("Only one sdist may be uploaded per release.")
     return release
 
