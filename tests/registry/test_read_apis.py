@@ -239,6 +239,24 @@ def test_query_counts_and_cache(published, path, django_assert_max_num_queries):
     assert (status, body) == ("304 Not Modified", b"")
 
 
+@pytest.mark.parametrize("path", ["/simple/demo/", "/pypi/demo/json", "file", "file.metadata"])
+def test_workers_share_answers_through_redis(published, path):
+    """Another worker (here: this process with its memory emptied) answers from the first one's rendering."""
+    from registry import cache
+
+    if not cache._answers_shared():
+        pytest.skip("without REDIS_URL the cache lives in one process: nothing to share")
+    if path.startswith("file"):
+        wheel = File.objects.get(filename="demo-1.0-py3-none-any.whl")
+        path = f"/packages/{wheel.path}" + path.removeprefix("file")
+    first = wsgi_get(path, HTTP_ACCEPT=JSON)
+    cache.responses.clear()
+    with CaptureQueriesContext(connection) as queries:
+        again = wsgi_get(path, HTTP_ACCEPT=JSON)
+    assert len(queries) == 0, [query["sql"] for query in queries]
+    assert again == first and first[0] == "200 OK"
+
+
 def test_cached_answer_changes_with_the_serial(published, upload, alice_token):
     before = json.loads(wsgi_get("/simple/demo/", HTTP_ACCEPT=JSON)[2])
     assert upload(builders.wheel("demo", "3.0"), token=alice_token).status_code == 200
