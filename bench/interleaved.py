@@ -175,6 +175,22 @@ def report(servers, rounds):
         rate = server.uploaded / server.upload_seconds
         pip, uv = (statistics.median(server.install[tool]) for tool in ("pip", "uv"))
         print(f"{server.name:<18} {rate:>15.1f} {pip:>13.3f} {uv:>12.3f}   ({server.uploaded} files)")
+    # Paired by round: each Wharf time against the faster peer's time in the same round.
+    peers = [server for server in servers if not server.name.startswith("wharf")]
+    for server in servers:
+        if server in peers:
+            continue
+        for tool in ("pip", "uv"):
+            ratios = [
+                mine / min(peer.install[tool][turn] for peer in peers)
+                for turn, mine in enumerate(server.install[tool])
+            ]
+            quartiles = statistics.quantiles(ratios, n=4)
+            print(
+                f"{server.name} {tool} / faster peer, same round: median {statistics.median(ratios):.3f}, "
+                f"quartiles {quartiles[0]:.3f}-{quartiles[2]:.3f}, "
+                f"not slower in {sum(r <= 1 for r in ratios)} of {len(ratios)} rounds"
+            )
 
 
 if __name__ == "__main__":
