@@ -125,19 +125,21 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the writer; IMMEDIATE transactions queue writers instead of failing them.
-    DATABASES["default"]["OPTIONS"] = {
+    engine_options = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+else:
     # Server-side binding lets PostgreSQL keep prepared statements: from its 5th run on a connection a
     # statement skips planning, most of PostgreSQL's time on the upload's lookups (bench/README.md, uploads).
     # PgBouncer in transaction mode before 1.21 cannot keep them: DATABASE_PREPARED_STATEMENTS=off there.
-    DATABASES["default"]["OPTIONS"] = {
+    engine_options = {
         "server_side_binding": True,
         "prepare_threshold": 5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None,
     }
+# Options in DATABASE_URL's query string (`?sslmode=require`) win over these defaults.
+DATABASES["default"]["OPTIONS"] = {**engine_options, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and shared cache when set; eager tasks and an in-process cache otherwise.

@@ -178,7 +178,7 @@ def upload_publish(
         raise
 
 
-# The reads below run once per uploaded file, through Model.raw() and a cursor: the ORM's query compilation
+# The reads below run once per uploaded file, through Model.raw(): the ORM's query compilation
 # cost more than the queries themselves on the benchmark machine (bench/README.md, uploads).
 # One row always: the stored file with this upload's filename or bytes (NULLs when there is none), and
 # whether the filename was ever used. One statement reads both in one snapshot, so a file committed by a
