@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from registry.api import files, json, simple, upload, xmlrpc
+from registry.protocols import files, json, simple, upload, xmlrpc
 
 urlpatterns = [
     re_path(r"^simple/?$", simple.index, name="simple-index"),

@@ -24,7 +24,7 @@ from django.core.cache import cache as shared_cache
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 
-from registry.simple import negotiate
+from registry.renderers.simple import negotiate
 
 INDEX = "__index__"
 POINTER_SECONDS = 24 * 3600

@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
-from moderation import policy, risk
+from moderation import policy, risk_signals
 from moderation.enums import ReportReason
 from moderation.enums import RiskSignalKind as Kind
 from moderation.models import RiskAssessment, RiskSignal, SpamDomain
@@ -36,20 +36,22 @@ POPULAR_CACHE_KEY = "moderation:popular-projects:v1"
 POPULAR_CACHE_SECONDS = 3600
 
 
-def _email_signals(email: str) -> list[risk.Signal]:
-    domain = risk.email_domain(email or "")
+def _email_signals(email: str) -> list[risk_signals.Signal]:
+    domain = risk_signals.email_domain(email or "")
     if not domain:
         return []
     if policy.email_domain_prohibited(email):
         return [
-            risk.Signal(Kind.PROHIBITED_EMAIL_DOMAIN, f"The email domain {domain} is on the prohibited list.")
+            risk_signals.Signal(
+                Kind.PROHIBITED_EMAIL_DOMAIN, f"The email domain {domain} is on the prohibited list."
+            )
         ]
-    if risk.is_disposable(domain):
-        return [risk.Signal(Kind.DISPOSABLE_EMAIL_DOMAIN, f"{domain} is a disposable email domain.")]
+    if risk_signals.is_disposable(domain):
+        return [risk_signals.Signal(Kind.DISPOSABLE_EMAIL_DOMAIN, f"{domain} is a disposable email domain.")]
     return []
 
 
-def _save(assessment: RiskAssessment, signals: list[risk.Signal]) -> RiskAssessment:
+def _save(assessment: RiskAssessment, signals: list[risk_signals.Signal]) -> RiskAssessment:
     assessment.score = sum(signal.weight for signal in signals)
     assessment.evaluated = timezone.now()
     assessment.save()
@@ -78,15 +80,15 @@ def account_score(*, user_id: int, ip_address: str | None = None) -> RiskAssessm
     )
     signals = _email_signals(user.email)
     if ip_address:
-        since = user.date_joined - risk.BURST_WINDOW
+        since = user.date_joined - risk_signals.BURST_WINDOW
         others = (
             RiskAssessment.objects.filter(user__isnull=False, ip_address=ip_address, created__gte=since)
             .exclude(pk=assessment.pk)
             .count()
         )
-        if others + 1 >= risk.SIGNUP_BURST_PER_IP:
+        if others + 1 >= risk_signals.SIGNUP_BURST_PER_IP:
             signals.append(
-                risk.Signal(
+                risk_signals.Signal(
                     Kind.SIGNUP_BURST_IP, f"{others + 1} accounts signed up from {ip_address} within an hour."
                 )
             )
@@ -111,19 +113,19 @@ def popular_projects() -> list[tuple[str, str]]:
     return popular
 
 
-def _archive_signal(project: Project) -> list[risk.Signal]:
+def _archive_signal(project: Project) -> list[risk_signals.Signal]:
     file = File.objects.filter(release__project=project).order_by("upload_time", "pk").first()
     if file is None:
-        return [risk.Signal(Kind.NEAR_EMPTY_ARCHIVE, "The project has no file.")]
+        return [risk_signals.Signal(Kind.NEAR_EMPTY_ARCHIVE, "The project has no file.")]
     try:
         with storage.open_stored(file.path) as handle:
-            count, size = risk.archive_payload(handle, filename=file.filename)
+            count, size = risk_signals.archive_payload(handle, filename=file.filename)
     except (OSError, ValueError) as error:
         logger.warning("risk scoring could not read %s: %s", file.path, error)
         return []
-    if size < risk.NEAR_EMPTY_BYTES:
+    if size < risk_signals.NEAR_EMPTY_BYTES:
         return [
-            risk.Signal(
+            risk_signals.Signal(
                 Kind.NEAR_EMPTY_ARCHIVE,
                 f"{file.filename} holds {count} file(s) and {size} bytes besides its packaging metadata.",
             )
@@ -131,34 +133,36 @@ def _archive_signal(project: Project) -> list[risk.Signal]:
     return []
 
 
-def _readme_signals(description: str) -> list[risk.Signal]:
+def _readme_signals(description: str) -> list[risk_signals.Signal]:
     signals = []
     spam_domains = set(SpamDomain.objects.values_list("domain", flat=True))
-    hosts = risk.spam_links(description, spam_domains) if spam_domains else []
+    hosts = risk_signals.spam_links(description, spam_domains) if spam_domains else []
     if hosts:
         signals.append(
-            risk.Signal(
+            risk_signals.Signal(
                 Kind.README_SPAM_DOMAIN, f"The README links to listed spam domains: {', '.join(hosts)}."
             )
         )
-    mostly, count, share = risk.mostly_links(description)
+    mostly, count, share = risk_signals.mostly_links(description)
     if mostly:
         signals.append(
-            risk.Signal(Kind.README_MOSTLY_LINKS, f"The README is {share:.0%} links ({count} links).")
+            risk_signals.Signal(Kind.README_MOSTLY_LINKS, f"The README is {share:.0%} links ({count} links).")
         )
     return signals
 
 
-def _burst_signals(project: Project, owner: User | None, assessment: RiskAssessment) -> list[risk.Signal]:
+def _burst_signals(
+    project: Project, owner: User | None, assessment: RiskAssessment
+) -> list[risk_signals.Signal]:
     signals = []
-    since = project.created - risk.BURST_WINDOW
+    since = project.created - risk_signals.BURST_WINDOW
     if owner is not None:
         by_owner = Project.objects.filter(
             roles__user=owner, created__gte=since, created__lte=project.created
         ).count()
-        if by_owner >= risk.PROJECT_BURST_PER_USER:
+        if by_owner >= risk_signals.PROJECT_BURST_PER_USER:
             signals.append(
-                risk.Signal(
+                risk_signals.Signal(
                     Kind.PROJECT_BURST_USER, f"{owner.username} created {by_owner} projects within an hour."
                 )
             )
@@ -169,9 +173,9 @@ def _burst_signals(project: Project, owner: User | None, assessment: RiskAssessm
             created__gte=since,
             created__lte=project.created,
         ).count()
-        if by_ip >= risk.PROJECT_BURST_PER_IP:
+        if by_ip >= risk_signals.PROJECT_BURST_PER_IP:
             signals.append(
-                risk.Signal(
+                risk_signals.Signal(
                     Kind.PROJECT_BURST_IP,
                     f"{by_ip} projects were created from {assessment.ip_address} within an hour.",
                 )
@@ -179,36 +183,36 @@ def _burst_signals(project: Project, owner: User | None, assessment: RiskAssessm
     return signals
 
 
-def _shared_description_signal(project: Project, assessment: RiskAssessment) -> list[risk.Signal]:
+def _shared_description_signal(project: Project, assessment: RiskAssessment) -> list[risk_signals.Signal]:
     if not assessment.description_digest:
         return []
     others = RiskAssessment.objects.filter(
         project__isnull=False,
         description_digest=assessment.description_digest,
-        created__gte=project.created - risk.SHARED_DESCRIPTION_WINDOW,
+        created__gte=project.created - risk_signals.SHARED_DESCRIPTION_WINDOW,
     ).exclude(pk=assessment.pk)
     count = others.count()
-    if count < risk.SHARED_DESCRIPTION_OTHERS:
+    if count < risk_signals.SHARED_DESCRIPTION_OTHERS:
         return []
     examples = ", ".join(others.order_by("-created").values_list("project__name", flat=True)[:3])
     return [
-        risk.Signal(
+        risk_signals.Signal(
             Kind.SHARED_DESCRIPTION,
             f"The README is the same as that of {count} other new projects, e.g. {examples}.",
         )
     ]
 
 
-def _name_signal(project: Project, owner: User | None) -> list[risk.Signal]:
+def _name_signal(project: Project, owner: User | None) -> list[risk_signals.Signal]:
     popular = popular_projects()
     if owner is not None:
         own = set(Project.objects.filter(roles__user=owner).values_list("normalized_name", flat=True))
         popular = [entry for entry in popular if entry[0] not in own]
-    imitated = risk.close_to(project.normalized_name, popular)
+    imitated = risk_signals.close_to(project.normalized_name, popular)
     if imitated is None:
         return []
     return [
-        risk.Signal(
+        risk_signals.Signal(
             Kind.NAME_CLOSE_TO_POPULAR,
             f"The name '{project.name}' is close to the popular project '{imitated}'.",
         )
@@ -230,7 +234,7 @@ def project_score(*, project_id: int, user_id: int | None = None, ip_address: st
     assessment, _ = RiskAssessment.objects.get_or_create(
         project=project, defaults={"ip_address": ip_address, "created": project.created}
     )
-    assessment.description_digest = risk.description_digest(description)
+    assessment.description_digest = risk_signals.description_digest(description)
     signals = [
         *(_email_signals(owner.email) if owner else []),
         *_burst_signals(project, owner, assessment),
@@ -244,7 +248,7 @@ def project_score(*, project_id: int, user_id: int | None = None, ip_address: st
     return assessment
 
 
-def _act(project: Project, assessment: RiskAssessment, signals: list[risk.Signal]) -> None:
+def _act(project: Project, assessment: RiskAssessment, signals: list[risk_signals.Signal]) -> None:
     if assessment.score < settings.WHARF_RISK_REPORT_THRESHOLD:
         return
     strongest = max(signals, key=lambda signal: signal.weight)

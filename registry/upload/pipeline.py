@@ -13,7 +13,7 @@ from packaging.utils import canonicalize_version
 
 from registry.exceptions import InvalidArchive, InvalidMetadata, InvalidUpload
 from registry.upload import archives, filenames, metadata, readme
-from registry.upload.form import UploadForm, check_no_file_fields, parse_upload_form
+from registry.upload.request_fields import UploadForm, check_no_file_fields, parse_upload_form
 from registry.upload.streaming import ReceivedFile, ReceivedUpload
 
 MB = 1024 * 1024

@@ -16,11 +16,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from registry import search, selectors
-from registry.api.common import files_base
 from registry.forms import NameCheckForm, SearchForm
-from registry.project_json import latest_release
+from registry.protocols.common import files_base
+from registry.renderers.json_api import latest_release
+from registry.renderers.simple import file_url
 from registry.services.projects import NameRule, name_decision
-from registry.simple import file_url
 from registry.upload.readme import render_description
 from registry.versions import canonical_version
 

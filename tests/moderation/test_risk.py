@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from moderation import risk
+from moderation import risk_signals
 from moderation.enums import ReportReason, ReportState
 from moderation.enums import RiskSignalKind as Kind
 from moderation.models import ProhibitedEmailDomain, Quarantine, Report, RiskAssessment, SpamDomain
@@ -42,7 +42,7 @@ SCORING_QUERIES = 20
     ],
 )
 def test_edit_distance(a, b, distance):
-    assert risk.edit_distance(a, b, limit=2) == distance
+    assert risk_signals.edit_distance(a, b, limit=2) == distance
 
 
 @pytest.mark.unit
@@ -67,48 +67,56 @@ def test_close_to_popular(name, imitated):
         ("python-dateutil", "python-dateutil"),
         ("djangorestframework", "djangorestframework"),
     ]
-    assert risk.close_to(name, popular) == imitated
+    assert risk_signals.close_to(name, popular) == imitated
 
 
 @pytest.mark.unit
 def test_readme_signals():
-    mostly, count, share = risk.mostly_links(SPAM_README)
+    mostly, count, share = risk_signals.mostly_links(SPAM_README)
     assert mostly and count == 4 and share > 0.7
     assert (
-        risk.mostly_links("A real README with one link https://example.com/docs and plenty of prose " * 3)[0]
+        risk_signals.mostly_links(
+            "A real README with one link https://example.com/docs and plenty of prose " * 3
+        )[0]
         is False
     )
-    assert risk.spam_links(SPAM_README + " www.Promo.Spam.Example.net/x", {"spam.example.net"}) == [
+    assert risk_signals.spam_links(SPAM_README + " www.Promo.Spam.Example.net/x", {"spam.example.net"}) == [
         "spam.example.net",
         "www.promo.spam.example.net",
     ]
-    assert risk.spam_links("https://notspam.example.net/", {"spam.example.net"}) == []
-    assert risk.description_digest("Short") == ""
-    assert risk.description_digest(SPAM_README) == risk.description_digest("  " + SPAM_README.upper() + "\n")
+    assert risk_signals.spam_links("https://notspam.example.net/", {"spam.example.net"}) == []
+    assert risk_signals.description_digest("Short") == ""
+    assert risk_signals.description_digest(SPAM_README) == risk_signals.description_digest(
+        "  " + SPAM_README.upper() + "\n"
+    )
 
 
 @pytest.mark.unit
 def test_disposable_domains_from_the_pinned_list():
-    assert risk.is_disposable("mailinator.com") and risk.is_disposable("eu.mailinator.com")
-    assert not risk.is_disposable("example.com")
+    assert risk_signals.is_disposable("mailinator.com") and risk_signals.is_disposable("eu.mailinator.com")
+    assert not risk_signals.is_disposable("example.com")
 
 
 @pytest.mark.unit
 def test_archive_payload():
-    assert risk.archive_payload(io.BytesIO(spam_wheel("x").content), filename="x-1.0-py3-none-any.whl") == (
+    assert risk_signals.archive_payload(
+        io.BytesIO(spam_wheel("x").content), filename="x-1.0-py3-none-any.whl"
+    ) == (
         1,
         0,
     )
-    count, size = risk.archive_payload(io.BytesIO(real_wheel("x").content), filename="x-1.0-py3-none-any.whl")
-    assert count == 1 and size > risk.NEAR_EMPTY_BYTES
+    count, size = risk_signals.archive_payload(
+        io.BytesIO(real_wheel("x").content), filename="x-1.0-py3-none-any.whl"
+    )
+    assert count == 1 and size > risk_signals.NEAR_EMPTY_BYTES
     sdist = builders.sdist("x", "1.0")
-    assert risk.archive_payload(io.BytesIO(sdist.content), filename=sdist.filename) == (1, 10)
+    assert risk_signals.archive_payload(io.BytesIO(sdist.content), filename=sdist.filename) == (1, 10)
     with pytest.raises(ValueError):
-        risk.archive_payload(io.BytesIO(b"not an archive"), filename="x-1.0-py3-none-any.whl")
+        risk_signals.archive_payload(io.BytesIO(b"not an archive"), filename="x-1.0-py3-none-any.whl")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("x-1.0.dist-info/METADATA", "Name: x")
-    assert risk.archive_payload(io.BytesIO(buffer.getvalue()), filename="x.whl") == (0, 0)
+    assert risk_signals.archive_payload(io.BytesIO(buffer.getvalue()), filename="x.whl") == (0, 0)
 
 
 # --- scoring uploads ---------------------------------------------------------------------------------------

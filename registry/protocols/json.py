@@ -8,9 +8,9 @@ import json
 from django.views.decorators.http import require_safe
 
 from registry import cache
-from registry.api.common import files_base, read_response, redirect_permanently
 from registry.names import normalize
-from registry.project_json import project_document
+from registry.protocols.common import files_base, read_response, redirect_permanently
+from registry.renderers.json_api import project_document
 from registry.selectors import project_serial, public_project_get
 from registry.versions import canonical_version
 

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from registry import mirror
-from registry.api.common import CORS_HEADERS
+from registry.protocols.common import CORS_HEADERS
 
 MAX_BODY = 64 * 1024
 

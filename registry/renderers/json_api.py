@@ -8,8 +8,8 @@ import re
 from packaging.version import Version
 
 from registry.models import File, Project, Release
+from registry.renderers.simple import file_url
 from registry.selectors import project_roles
-from registry.simple import file_url
 
 NO_DOWNLOADS = {"last_day": -1, "last_week": -1, "last_month": -1}
 

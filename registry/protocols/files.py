@@ -4,9 +4,9 @@ from django.http import FileResponse
 from django.views.decorators.http import require_safe
 
 from registry import storage
-from registry.api.common import CORS_HEADERS, not_found
 from registry.enums import ProjectStatus
 from registry.models import File
+from registry.protocols.common import CORS_HEADERS, not_found
 
 METADATA_SUFFIX = ".metadata"
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -7,9 +7,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.adapter import request_origin
 from moderation import policy
-from registry.api.auth import upload_token
-from registry.api.responses import error_response, message_response
 from registry.exceptions import IndexReadOnly, UploadError, UploadNotPermitted
+from registry.protocols.auth import upload_token
+from registry.protocols.responses import error_response, message_response
 from registry.services.uploads import upload_authorize, upload_publish
 from registry.upload.pipeline import parse_upload_request, validate_distribution
 from registry.upload.streaming import receive_upload

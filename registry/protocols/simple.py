@@ -5,9 +5,10 @@ Repeated requests never reach these views: `registry.cache.ReadCache` answers th
 
 from django.views.decorators.http import require_safe
 
-from registry import cache, simple
-from registry.api.common import files_base, read_response, redirect_permanently
+from registry import cache
 from registry.names import normalize
+from registry.protocols.common import files_base, read_response, redirect_permanently
+from registry.renderers import simple
 from registry.selectors import last_serial, project_serial, public_project_get, public_projects
 
 MAX_AGE = 600  # PROTOCOLS.md §2.7

@@ -1,1 +1,0 @@
-"""Machine-facing HTTP APIs: upload, Simple, JSON, XML-RPC and file downloads. Thin views only."""
