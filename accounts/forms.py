@@ -19,6 +19,16 @@ from accounts.validators import USERNAME_MAX_LENGTH
 ACCOUNT_SCOPE = "account"
 
 
+class LoginForm(account_forms.LoginForm):
+    """allauth's login form with Wharf's words: "Username or email", "Remember me"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or email"
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Remember me on this device"
+
+
 class SignupForm(account_forms.SignupForm):
     """allauth's sign-up form with PyPI's messages for over-long input (BAD_INPUTS F8)."""
 

@@ -86,13 +86,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # The read-only admin flag refuses every write (503) except the admin and the logins that reach it.
-    "moderation.middleware.ReadOnlyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The read-only admin flag refuses every write (503) except the admin and the logins that reach it; last,
+    # so that its page shows who is logged in and gets every other middleware's headers.
+    "moderation.middleware.ReadOnlyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -201,6 +202,8 @@ STORAGES = {
 }
 STATIC_URL = "/static/"
 STATIC_ROOT = WHARF_DATA_DIR / "static"
+# The site's stylesheet, script and icon (static/wharf/); the admin's come from django.contrib.admin.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -286,6 +289,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "account_home"
 ACCOUNT_ADAPTER = "accounts.adapter.WharfAccountAdapter"
 ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
     "signup": "accounts.forms.SignupForm",
     "add_email": "accounts.forms.AddEmailForm",
     "reset_password": "accounts.forms.ResetPasswordForm",

@@ -1,19 +1,26 @@
 """URL map of Wharf: machine APIs first (hot paths), then the web pages and the admin."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from registry.protocols import files, json, simple, upload, xmlrpc
 
 urlpatterns = [
-    re_path(r"^simple/?$", simple.index, name="simple-index"),
-    re_path(r"^simple/(?P<name>[^/]+)/?$", simple.project_detail, name="simple-project"),
+    # The names reverse to the canonical URLs (with the slash); the forms without it are answered too.
+    re_path(r"^simple/$", simple.index, name="simple-index"),
+    re_path(r"^simple$", simple.index),
+    re_path(r"^simple/(?P<name>[^/]+)/$", simple.project_detail, name="simple-project"),
+    re_path(r"^simple/(?P<name>[^/]+)$", simple.project_detail),
     re_path(r"^pypi/(?P<name>[^/]+)/json/?$", json.project_json, name="json-project"),
     re_path(r"^pypi/(?P<name>[^/]+)/(?P<version>[^/]+)/json/?$", json.project_json, name="json-release"),
     re_path(r"^packages/(?P<path>[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{60}/[^/]+)$", files.download, name="file"),
     path("legacy/", upload.legacy_upload, name="upload"),
     path("legacy", upload.legacy_upload_without_slash),
     re_path(r"^(?:pypi|RPC2)/?$", xmlrpc.rpc, name="xmlrpc"),
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("wharf/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     # Wharf's account pages first: its sign-up and email pages take the place of allauth's.
     path("accounts/", include("accounts.urls")),
@@ -23,3 +30,5 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("registry.urls")),
 ]
+
+handler500 = "config.errors.server_error"

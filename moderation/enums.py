@@ -15,6 +15,29 @@ class FlagId(models.TextChoices):
     DISALLOW_NEW_USER_REGISTRATION = "disallow-new-user-registration", "Disallow new user registration"
 
 
+# What each flag means to the people using the index: the banner on every page and the status page say
+# this (the admin keeps the labels above); the flag's own message adds the administrators' words.
+FLAG_NOTICES = {
+    FlagId.READ_ONLY: (
+        "Read-only mode",
+        "You can browse, search and install packages, but nothing can be changed for now: no uploads, no new "
+        "accounts and no changes to accounts or projects.",
+    ),
+    FlagId.DISALLOW_NEW_UPLOAD: (
+        "Uploads paused",
+        "Installing works as usual, but no new files can be uploaded for now.",
+    ),
+    FlagId.DISALLOW_NEW_PROJECT_REGISTRATION: (
+        "New projects paused",
+        "Uploads to existing projects work, but no new project can be created for now.",
+    ),
+    FlagId.DISALLOW_NEW_USER_REGISTRATION: (
+        "Registration closed",
+        "Existing accounts work as usual, but no new account can be registered for now.",
+    ),
+}
+
+
 # Name of the staff group created by migration 0006; features grant it their permissions.
 MODERATORS_GROUP = "Moderators"
 

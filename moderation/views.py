@@ -1,6 +1,5 @@
 """Public pages of moderation: the status page and the report form on each project."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import verified_email_required
 from moderation import selectors
+from moderation.enums import FLAG_NOTICES
 from moderation.exceptions import ReportRateLimited, ReportRefused
 from moderation.forms import ReportForm
 from moderation.services.reports import VERIFY_TO_REPORT, report_create
@@ -16,8 +16,14 @@ from registry.selectors import public_project_get
 
 @require_safe
 def status_page(request):
-    """The admin flags in force, with their messages and since when, and the banners."""
-    return render(request, "moderation/status.html", {"flags": selectors.active_flag_list()})
+    """What works and what is restricted now, in users' words: each flag in force with what it means, the
+    administrators' message and since when; and the banners."""
+    flags = [
+        {"flag": flag, "title": FLAG_NOTICES[flag.id][0], "effect": FLAG_NOTICES[flag.id][1]}
+        for flag in selectors.active_flag_list()
+        if flag.id in FLAG_NOTICES
+    ]
+    return render(request, "moderation/status.html", {"flags": flags})
 
 
 @verified_email_required(reason=VERIFY_TO_REPORT)
@@ -46,12 +52,12 @@ def report_project(request, name):
                     f"Thank you: your report on {project.name} went to the moderators. You will get an email "
                     "when they resolve it.",
                 )
-                return redirect(f"/project/{project.normalized_name}/")
+                return redirect("project", project.normalized_name)
         else:
             status = 400
     return render(
         request,
         "moderation/report.html",
-        {"project": project, "form": form, "support_email": settings.WHARF_SUPPORT_EMAIL},
+        {"project": project, "form": form},
         status=status,
     )

@@ -42,8 +42,19 @@ def claim_new(request):
     """The claim form, pre-filled from `?name=` (the name check page links here from a refusal)."""
     name = (request.POST if request.method == "POST" else request.GET).get("name", "").strip()
     decision = name_decision(name, user=request.user) if name else None
-    refusal = claim_refusal(decision) if decision is not None else None
-    context = {"name": name, "decision": decision, "refusal": refusal, "rules": NameRule}
+    refusal = claim_refusal(decision, claimant=request.user) if decision is not None else None
+    existing = (
+        selectors.open_claim_of_user_on(user=request.user, normalized_name=decision.project.normalized_name)
+        if refusal and decision.project is not None
+        else None
+    )
+    context = {
+        "name": name,
+        "decision": decision,
+        "refusal": refusal,
+        "existing_claim": existing,
+        "rules": NameRule,
+    }
     if request.method != "POST":
         form = ClaimForm(initial={"name": name, "kind": _suggested_kind(decision)})
         return render(request, "claims/new.html", {**context, "form": form})
@@ -64,7 +75,7 @@ def claim_new(request):
             form.add_error(None, error.message)
         else:
             messages.success(request, f"Your claim on '{claim.project_name}' was filed as claim #{claim.pk}.")
-            return redirect(f"/claims/{claim.pk}/")
+            return redirect("claim", claim.pk)
     return render(request, "claims/new.html", {**context, "form": form}, status=400)
 
 
@@ -141,7 +152,7 @@ def claim_withdraw_view(request, pk):
         messages.error(request, error.message)
         return _detail_page(request, claim, status=400)
     messages.success(request, f"You withdrew your claim on '{claim.project_name}'.")
-    return redirect(f"/claims/{claim.pk}/")
+    return redirect("claim", claim.pk)
 
 
 @login_required
@@ -157,7 +168,7 @@ def claim_reply(request, pk):
         messages.error(request, error.message)
         return _detail_page(request, claim, reply_form=form, status=400)
     messages.success(request, "Your answer was sent to the moderators.")
-    return redirect(f"/claims/{claim.pk}/")
+    return redirect("claim", claim.pk)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -43,7 +43,9 @@ def _project(request, name: str) -> Project:
         raise Http404("No such project.")
     if project.user_role is None:
         raise PermissionDenied(f"You have no role on project '{project.name}'.")
-    if project.status == ProjectStatus.QUARANTINED:
+    # The services refuse every change while the moderators quarantine a project: the pages disable the forms.
+    project.locked = project.status == ProjectStatus.QUARANTINED
+    if project.locked:
         # The owners see why the moderators quarantined it (their reason, and since when).
         project.quarantine_notice = policy.quarantine_notice(project.pk)
     return project
@@ -111,14 +113,14 @@ def invitation_answer(request, pk, answer):
             invitation_decline(invitation=invitation, user=request.user)
     except ManageError as error:
         messages.error(request, error.message)
-        return redirect("/manage/projects/")
+        return redirect("manage-projects")
     if answer == "accept":
         messages.success(
             request, f"You are now {invitation.role_name} of project '{invitation.project.name}'."
         )
         return redirect(_project_url(invitation.project))
     messages.success(request, f"You declined the invitation to project '{invitation.project.name}'.")
-    return redirect("/manage/projects/")
+    return redirect("manage-projects")
 
 
 # --- one project -------------------------------------------------------------------------------------------
@@ -162,7 +164,7 @@ def project_delete(request, name):
     except ManageError as error:
         return _refused(request, error, page, delete_form=form)
     messages.success(request, f"Project '{project.name}' was deleted; its filenames stay used.")
-    return redirect("/manage/projects/")
+    return redirect("manage-projects")
 
 
 @login_required
@@ -198,6 +200,8 @@ def _collaborators_page(request, *, project, status=200, invite_form=None):
             "project": project,
             "is_owner": project.user_role == RoleName.OWNER,
             "roles": roles,
+            # The only Owner can neither leave nor be demoted nor removed: the page disables those buttons.
+            "sole_owner_role_pk": _sole_owner_role_pk(roles),
             "role_forms": [(role, RoleChangeForm(initial={"role_name": role.role_name})) for role in roles],
             "invitations": selectors.invitations_for_project(project=project),
             "invite_form": invite_form or InviteForm(),
@@ -205,6 +209,11 @@ def _collaborators_page(request, *, project, status=200, invite_form=None):
         },
         status=status,
     )
+
+
+def _sole_owner_role_pk(roles) -> int | None:
+    owners = [role.pk for role in roles if role.role_name == RoleName.OWNER]
+    return owners[0] if len(owners) == 1 else None
 
 
 def _invite(request, project):
@@ -274,7 +283,7 @@ def collaborator_remove(request, name, pk):
         return _refused(request, error, page)
     if role.user_id == request.user.pk:
         messages.success(request, f"You left project '{project.name}'.")
-        return redirect("/manage/projects/")
+        return redirect("manage-projects")
     messages.success(request, f"'{role.user.username}' was removed from project '{project.name}'.")
     return redirect(_project_url(project, "collaborators/"))
 

@@ -12,11 +12,13 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from registry import search, selectors
 from registry.forms import NameCheckForm, SearchForm
+from registry.people import people
 from registry.protocols.common import files_base
 from registry.renderers.json_api import latest_release
 from registry.renderers.simple import file_url
@@ -33,7 +35,12 @@ def home(request):
     return render(
         request,
         "registry/home.html",
-        {"form": SearchForm(), "recent_releases": selectors.recent_releases(limit=RECENT_RELEASES)},
+        {
+            "form": SearchForm(),
+            "recent_releases": selectors.recent_releases(limit=RECENT_RELEASES),
+            "index_url": request.build_absolute_uri(reverse("simple-index")),
+            "upload_url": request.build_absolute_uri(reverse("upload")),
+        },
     )
 
 
@@ -64,8 +71,9 @@ def _project_or_release(request, name: str, *, version: str | None):
     if project is None:
         raise Http404("No such project.")
     if name != project.normalized_name:
-        suffix = f"{version}/" if version is not None else ""
-        return redirect(f"/project/{project.normalized_name}/{suffix}", permanent=True)
+        if version is None:
+            return redirect("project", project.normalized_name, permanent=True)
+        return redirect("release", project.normalized_name, version, permanent=True)
     releases = selectors.release_list(project=project)
     chosen = _choose_release(releases, version)
     if version is not None and chosen is None:
@@ -76,7 +84,7 @@ def _project_or_release(request, name: str, *, version: str | None):
         "releases": releases,
         "roles": roles,
         "is_collaborator": any(role.user_id == request.user.pk for role in roles),
-        "index_url": request.build_absolute_uri("/simple/"),
+        "index_url": request.build_absolute_uri(reverse("simple-index")),
         "release": None,
     }
     if chosen is not None:
@@ -88,6 +96,8 @@ def _project_or_release(request, name: str, *, version: str | None):
             description=_description_html(release),
             files=[(file, file_url(base, file.path)) for file in selectors.release_files(release=release)],
             links=_links(release),
+            authors=people(release.author, release.author_email),
+            maintainers=people(release.maintainer, release.maintainer_email),
         )
     return render(request, "registry/project.html", context)
 
@@ -110,12 +120,17 @@ def _description_html(release) -> str:
     if not html and release.description.strip():
         html = render_description(release.description, release.description_content_type) or ""
     cleaned = readme_renderer.clean.clean(html) or ""
-    return mark_safe(_demote_headings(cleaned))  # noqa: S308 (sanitized just above)
+    return mark_safe(_EMPTY_ANCHOR.sub("", _demote_headings(cleaned)))  # noqa: S308 (sanitized just above)
 
 
 # The README sits under the page's "Description" heading (h2): its headings move two levels down, so that a
 # page has one h1 and an outline screen readers can follow.
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+# The renderer puts an empty link to each heading's own anchor inside it: a link with no text, which screen
+# readers announce as nothing. The heading keeps its id, so links to the section still work.
+_EMPTY_ANCHOR = re.compile(r'<a\b[^>]*\bhref="#[^"]*"[^>]*>\s*</a>')
 
 
 def _demote_headings(html: str) -> str:
@@ -169,10 +184,9 @@ def help_page(request):
         request,
         "registry/help.html",
         {
-            "index_url": request.build_absolute_uri("/simple/"),
-            "upload_url": request.build_absolute_uri("/legacy/"),
+            "index_url": request.build_absolute_uri(reverse("simple-index")),
+            "upload_url": request.build_absolute_uri(reverse("upload")),
             "base_url": request.build_absolute_uri("/").rstrip("/"),
             "invitation_days": settings.WHARF_ROLE_INVITATION_DAYS,
-            "support_email": settings.WHARF_SUPPORT_EMAIL,
         },
     )

@@ -96,7 +96,7 @@ def test_file_a_claim(as_carol, demo, sent):
     page = body(as_carol.get(response["Location"]))
     assert f"Your claim on &#x27;demo&#x27; was filed as claim #{claim.pk}." in page
     assert "State: <strong>Submitted</strong>" in page
-    assert "0 submitted claims wait for review ahead of yours." in page
+    assert "Your claim is the next one the moderators will review." in page
     assert "Review starts by:" in page and "Claim filed" in page
     assert sent(1)[0].to == ["carol@example.com"]
 
@@ -128,6 +128,14 @@ def test_a_second_open_claim_on_the_name_is_refused(as_carol, demo):
     assert response.status_code == 400
     assert f"You already have an open claim on &#x27;demo&#x27; (claim #{claim.pk})." in body(response)
     assert stored() == before
+
+
+def test_a_second_claim_is_refused_before_the_form(as_carol, demo):
+    as_carol.post("/claims/new/", FORM)
+    claim = Claim.objects.get()
+    page = body(as_carol.get("/claims/new/?name=demo"))
+    assert f"You already have an open claim on &#x27;demo&#x27; (claim #{claim.pk})." in page
+    assert f'href="/claims/{claim.pk}/"' in page and 'name="justification"' not in page
 
 
 def test_the_form_needs_the_csrf_token(demo, carol):

@@ -30,8 +30,9 @@ VERIFY_TO_CLAIM = "You must verify your primary email address before you can fil
 CLAIMABLE_RULES = frozenset({NameRule.EXISTS, NameRule.RESERVED, NameRule.TOO_SIMILAR})
 
 
-def claim_refusal(decision) -> str | None:
-    """Why no claim can be filed for a name-policy decision, in one sentence; None when one can."""
+def claim_refusal(decision, *, claimant=None) -> str | None:
+    """Why no claim can be filed for a name-policy decision (by `claimant`, when given: one open claim per
+    user and name), in one sentence; None when one can. The claim page asks this before showing the form."""
     name = decision.name
     if decision.rule in CLAIMABLE_RULES:
         if decision.user_role:
@@ -39,6 +40,12 @@ def claim_refusal(decision) -> str | None:
                 f"You are already {decision.user_role} of project '{decision.project.name}', so there is "
                 "nothing to claim."
             )
+        project = decision.project
+        existing = claimant and selectors.open_claim_of_user_on(
+            user=claimant, normalized_name=project.normalized_name
+        )
+        if existing:
+            return f"You already have an open claim on '{project.name}' (claim #{existing.pk})."
         return None
     if decision.available:
         return (
@@ -94,13 +101,10 @@ def claim_file(
     if kind not in ClaimKind.values:
         raise ClaimError(f"'{kind}' is not a kind of claim; choose one of the listed kinds.")
     decision = name_decision(name.strip(), user=claimant)
-    refusal = claim_refusal(decision)
+    refusal = claim_refusal(decision, claimant=claimant)
     if refusal:
         raise ClaimError(refusal)
     project = decision.project
-    existing = selectors.open_claim_of_user_on(user=claimant, normalized_name=project.normalized_name)
-    if existing is not None:
-        raise ClaimError(f"You already have an open claim on '{project.name}' (claim #{existing.pk}).")
     claim = Claim(
         claimant=claimant,
         project=project,

@@ -1,0 +1,177 @@
+"""The web pages at a phone's and a desktop's width in a real Chromium: no page is wider than the screen,
+axe-core finds no serious or critical accessibility violation, and each page's screenshot is written to
+`WHARF_DATA_DIR/screenshots/` for review. Also what every page shares: who is logged in (error pages
+included), the restrictions in force, and write forms closed with the reason while the index is read-only.
+"""
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from playwright.sync_api import expect
+
+from accounts.services import user_create
+from moderation.claims.services import claim_file
+from moderation.models import Report
+from moderation.services import report_create
+from registry.models import Project
+from tests import builders
+from tests.e2e.test_pages_browser import log_in_with_cookie, publish
+
+pytestmark = [pytest.mark.e2e]
+
+AXE = Axe()
+# Phone and desktop; 320 px (the narrowest phone in use) is checked for overflow only.
+WIDTHS = (390, 1280)
+README = (
+    "# Tide tables\n\n"
+    + "A long line https://example.com/"
+    + "a" * 120
+    + "\n\n```\n"
+    + "x = 1; " * 40
+    + "\n```\n"
+)
+
+
+def tidewater(version: str) -> builders.Dist:
+    metadata = (
+        f"Metadata-Version: 2.1\nName: tidewater\nVersion: {version}\nSummary: Tide tables for small boats\n"
+        "Author: Bob Builder\nAuthor-email: Alice Example <alice@example.com>\n"
+        "Maintainer-email: maint@example.com\nClassifier: Programming Language :: Python :: 3\n"
+        "Project-URL: Source, https://example.com/tidewater\n"
+        f"Description-Content-Type: text/markdown\n\n{README}"
+    )
+    return builders.wheel("tidewater", version, metadata_override=metadata)
+
+
+@pytest.fixture
+def site(upload_url, maintainer, maintainer_token, tmp_path, settings):
+    """A published project with two releases, a claim and a report on it, and a staff account."""
+    settings.WHARF_ADMIN_REQUIRE_2FA = False
+    publish(tmp_path, upload_url, maintainer_token, tidewater("1.0"), tidewater("1.1"))
+    carol = user_create(
+        username="carol", email="carol@example.com", password="a long test password", verified_email=True
+    )
+    project = Project.objects.get(normalized_name="tidewater")
+    claim = claim_file(
+        claimant=carol,
+        name="tidewater",
+        kind="transfer",
+        justification="The project looks abandoned.",
+        intended_use="A maintained fork of the tide tables.",
+        code_url="https://example.com/carol/tidewater",
+        contact_attempts="Two emails to the author, no answer.",
+    )
+    report_create(project=project, reporter=carol, reason="spam", description="Looks like spam to me.")
+    admin = user_create(
+        username="root",
+        email="root@example.com",
+        password="a long test password",
+        verified_email=True,
+        superuser=True,
+    )
+    return {"maintainer": maintainer, "carol": carol, "claim": claim, "admin": admin, "project": project}
+
+
+def screenshot_dir() -> Path:
+    directory = Path(settings.WHARF_DATA_DIR) / "screenshots"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def check_page(page, path: str, name: str) -> None:
+    """At each width: the page answers, is no wider than the screen, passes axe, and is photographed."""
+    for width in (320, *WIDTHS):
+        page.set_viewport_size({"width": width, "height": 900})
+        response = page.goto(path)
+        assert response.status < 500, f"{path}: {response.status}"
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} is {overflow} px wider than a {width} px screen"
+        if width == 320:
+            continue
+        page.screenshot(path=str(screenshot_dir() / f"{name}-{width}.png"), full_page=True)
+        violations = [
+            f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+            + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+            for violation in AXE.run(page).response["violations"]
+            if violation["impact"] in ("serious", "critical")
+        ]
+        assert not violations, f"{path} at {width} px: " + " | ".join(violations)
+
+
+def test_every_page_fits_a_phone_and_passes_axe(page, wharf, site):
+    for path, name in [
+        ("/", "home"),
+        ("/search/?q=tide", "search"),
+        ("/project/tidewater/", "project"),
+        ("/project/tidewater/1.0/", "release"),
+        ("/status/", "status"),
+        ("/help/", "help"),
+        ("/names/check/?name=tidewater", "name-check"),
+        ("/accounts/login/", "login"),
+        ("/accounts/signup/", "register"),
+        ("/no/such/page/", "not-found"),
+    ]:
+        check_page(page, path, name)
+
+    log_in_with_cookie(page, wharf, site["maintainer"])
+    for path, name in [
+        ("/manage/projects/", "manage-projects"),
+        ("/manage/project/tidewater/", "manage-project"),
+        ("/manage/project/tidewater/collaborators/", "manage-collaborators"),
+        ("/manage/project/tidewater/release/1.0/", "manage-release"),
+        ("/manage/project/tidewater/history/", "manage-history"),
+        ("/accounts/", "account"),
+        ("/accounts/tokens/", "tokens"),
+        ("/accounts/email/", "email"),
+        ("/accounts/2fa/", "two-factor"),
+    ]:
+        check_page(page, path, name)
+
+    log_in_with_cookie(page, wharf, site["carol"])
+    for path, name in [
+        ("/claims/", "claims"),
+        (f"/claims/{site['claim'].pk}/", "claim"),
+        ("/claims/new/?name=tidewater", "claim-new"),
+    ]:
+        check_page(page, path, name)
+
+    log_in_with_cookie(page, wharf, site["admin"])
+    report = Report.objects.get(project=site["project"])
+    for path, name in [
+        ("/admin/", "admin-home"),
+        ("/admin/moderation/report/", "admin-reports"),
+        (f"/admin/moderation/report/{report.pk}/change/", "admin-report"),
+        ("/admin/moderation/moderatedproject/", "admin-projects"),
+        ("/admin/moderation/moderateduser/", "admin-accounts"),
+        ("/admin/claims/claim/", "admin-claims"),
+    ]:
+        check_page(page, path, name)
+
+
+def test_the_header_knows_who_is_logged_in_everywhere(page, wharf, site, set_flag):
+    log_in_with_cookie(page, wharf, site["admin"])
+    page.goto("/no/such/page/")
+    header = page.locator(".site-header")
+    expect(header).to_contain_text("root")
+    expect(header.get_by_role("link", name="Admin")).to_have_attribute("href", "/admin/")
+    expect(page.locator("link[rel=icon]")).to_have_attribute("href", "/static/wharf/favicon.svg")
+
+    set_flag("read-only", message="Maintenance until noon. See /status/ for more information.")
+    log_in_with_cookie(page, wharf, site["maintainer"])
+    page.goto("/manage/project/tidewater/")
+    # Every page says so, and the forms that would be refused are closed before anyone types.
+    expect(page.locator("#restriction-read-only")).to_contain_text("Read-only mode")
+    delete = page.get_by_role("button", name="Delete project")
+    expect(delete).to_be_disabled()
+    expect(page.locator(".form-closed").first).to_contain_text("nothing can be changed")
+    expect(page.get_by_role("button", name="Log out")).to_be_enabled()
+    # A write that gets through anyway is refused with a page that still knows who is logged in.
+    response = page.request.post(f"{wharf}/manage/project/tidewater/delete/", headers={"Accept": "text/html"})
+    assert response.status == 503 and "Log out" in response.text() and ">maria<" in response.text()
+    page.goto("/status/")
+    expect(page.get_by_role("link", name="/status/")).to_have_attribute("href", "/status/")
+    expect(page.locator("#read-only")).to_contain_text("nothing can be changed for now")
