@@ -23,10 +23,30 @@ def session_passed_two_factor(request) -> bool:
     return any(record.get("method") == "mfa" for record in records) and has_two_factor(request.user)
 
 
+# Apps whose models the admin home lists under "Accounts": allauth's email addresses, Django's groups and
+# allauth's two-factor authenticators belong with the users, tokens and security log.
+ACCOUNT_APPS = ("account", "auth", "mfa")
+
+
 class WharfAdminSite(admin.AdminSite):
     site_header = "Wharf administration"
     site_title = "Wharf admin"
     index_title = "Cockpit"
+    # The lists get the full width (a moderator decides on their columns at 1,280 px); the home page and the
+    # breadcrumbs lead everywhere.
+    enable_nav_sidebar = False
+
+    def get_app_list(self, request, app_label=None):
+        """Django's list of apps, with one "Accounts" group for everything about accounts."""
+        apps = super().get_app_list(request, app_label)
+        accounts = next((app for app in apps if app["app_label"] == "accounts"), None)
+        if accounts is None:
+            return apps
+        for app in [app for app in apps if app["app_label"] in ACCOUNT_APPS]:
+            accounts["models"].extend(app["models"])
+            apps.remove(app)
+        accounts["models"].sort(key=lambda model: model["name"].lower())
+        return apps
 
     def has_permission(self, request) -> bool:
         if not super().has_permission(request):

@@ -17,7 +17,12 @@ SITE_NAME = "Wharf"
 
 def send_templated_email(*, to: list[str], template: str, context: dict | None = None) -> None:
     """Render `template` and send it to `to` once the current transaction commits (at once outside one)."""
-    full_context = {"site_url": settings.WHARF_SITE_URL, "site_name": SITE_NAME, **(context or {})}
+    full_context = {
+        "site_url": settings.WHARF_SITE_URL,
+        "site_name": SITE_NAME,
+        "support_email": settings.WHARF_SUPPORT_EMAIL,
+        **(context or {}),
+    }
     subject = " ".join(render_to_string(f"{template}_subject.txt", full_context).split())
     text = render_to_string(f"{template}.txt", full_context)
     html = render_to_string(f"{template}.html", full_context)
@@ -37,9 +42,15 @@ def enqueue_email(*, to: list[str], subject: str, text: str, html: str) -> None:
 
 
 def deliver(*, to: list[str], subject: str, text: str, html: str) -> None:
-    """Hand one email to the configured backend (files, SMTP, ...)."""
+    """Hand one email to the configured backend (files, SMTP, ...). With WHARF_SUPPORT_EMAIL set, a reply
+    goes there (Reply-To), whatever address the mail leaves from."""
+    support = settings.WHARF_SUPPORT_EMAIL
     message = EmailMultiAlternatives(
-        subject=f"[{SITE_NAME}] {subject}", body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=to
+        subject=f"[{SITE_NAME}] {subject}",
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        reply_to=[support] if support else None,
     )
     message.attach_alternative(html, "text/html")
     message.send()

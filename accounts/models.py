@@ -53,6 +53,8 @@ class ApiToken(models.Model):
     revoked = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = "API token"
+        verbose_name_plural = "API tokens"
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "description"],

@@ -346,8 +346,9 @@ class ModeratedProject(Project):
 
     class Meta:
         proxy = True
-        verbose_name = "project (moderation)"
-        verbose_name_plural = "projects (moderation)"
+        # The one "Projects" entry moderators see (the registry's data admin is for superusers only).
+        verbose_name = "project"
+        verbose_name_plural = "projects"
         permissions = [
             ("quarantine_project", "Can quarantine and release projects"),
             ("remove_project", "Can remove projects"),
@@ -359,6 +360,6 @@ class ModeratedUser(User):
 
     class Meta:
         proxy = True
-        verbose_name = "account (moderation)"
-        verbose_name_plural = "accounts (moderation)"
+        verbose_name = "account"
+        verbose_name_plural = "accounts"
         permissions = [("freeze_user", "Can freeze and unfreeze accounts")]

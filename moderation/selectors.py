@@ -4,11 +4,13 @@ the status page's flags and the admin dashboard's numbers."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
+from moderation.claims.models import Claim
+from moderation.claims.transitions import OPEN_STATES as CLAIM_OPEN_STATES
 from moderation.enums import PendingActionState, ReportReason, ReportState
 from moderation.models import (
     AccountFreeze,
@@ -19,6 +21,7 @@ from moderation.models import (
     Quarantine,
     Report,
     RiskAssessment,
+    RiskSignal,
 )
 from registry.enums import ProjectStatus, RoleName
 from registry.models import File, Project, Release, Role
@@ -62,7 +65,12 @@ def moderated_projects() -> QuerySet[ModeratedProject]:
             .order_by("date_joined")
             .values("date_joined")[:1]
         ),
-    ).prefetch_related(_owner_roles())
+    ).prefetch_related(_owner_roles(), _risk_signals("risk_assessment"))
+
+
+def _risk_signals(assessment: str) -> Prefetch:
+    """The risk assessment's signals, strongest first (the lists show the score with its reasons)."""
+    return Prefetch(f"{assessment}__signals", queryset=RiskSignal.objects.order_by("-weight", "id"))
 
 
 def moderated_users() -> QuerySet[ModeratedUser]:
@@ -78,12 +86,13 @@ def moderated_users() -> QuerySet[ModeratedUser]:
             Subquery(RiskAssessment.objects.filter(user=OuterRef("pk")).values("score")[:1]), Value(0)
         ),
         frozen=Exists(AccountFreeze.objects.filter(user=OuterRef("pk"), lifted__isnull=True)),
-    )
+    ).prefetch_related(_risk_signals("risk_assessment"))
 
 
 def report_queue() -> QuerySet[Report]:
     """Reports with their project and people, `project_open_reports`, `project_risk` and `owner_joined`."""
-    return Report.objects.select_related("project", "reporter", "resolved_by").annotate(
+    queryset = Report.objects.select_related("project", "reporter", "resolved_by")
+    return queryset.prefetch_related(_risk_signals("project__risk_assessment")).annotate(
         project_open_reports=_count(
             Report.objects.filter(project=OuterRef("project"), state=ReportState.OPEN), "project"
         ),
@@ -136,6 +145,8 @@ class Dashboard:
     quarantined: int
     frozen: int
     pending_approvals: int
+    open_claims: int  # PEP 541 name claims not yet decided or withdrawn
+    overdue_claims: int  # open claims past their next deadline
     new_accounts: int
     new_projects: int
     days: list[date]
@@ -156,8 +167,8 @@ def _per_day(queryset: QuerySet, field: str, since: datetime, days: list[date]) 
 
 def dashboard(*, now: datetime | None = None) -> Dashboard:
     """The numbers of the admin home page: open reports by reason, quarantined projects, frozen accounts,
-    requests waiting for approval, new accounts and projects in the last 24 hours, and uploads, new projects
-    and reports per day for 30 days (UTC days). A constant 10 queries."""
+    requests waiting for approval, open and overdue name claims, new accounts and projects in the last 24
+    hours, and uploads, new projects and reports per day for 30 days (UTC days). A constant 11 queries."""
     now = now or timezone.now()
     day_ago = now - timedelta(hours=24)
     today = now.date()
@@ -170,12 +181,17 @@ def dashboard(*, now: datetime | None = None) -> Dashboard:
         .annotate(total=Count("*"))
         .values_list("reason", "total")
     )
+    claims = Claim.objects.filter(state__in=CLAIM_OPEN_STATES).aggregate(
+        open=Count("*"), overdue=Count("pk", filter=Q(due_at__lt=now))
+    )
     return Dashboard(
         open_reports=[(label, by_reason.get(value, 0)) for value, label in ReportReason.choices],
         open_reports_total=sum(by_reason.values()),
         quarantined=Project.objects.filter(status=ProjectStatus.QUARANTINED).count(),
         frozen=AccountFreeze.objects.filter(lifted__isnull=True).count(),
         pending_approvals=PendingAction.objects.filter(state=PendingActionState.PENDING).count(),
+        open_claims=claims["open"],
+        overdue_claims=claims["overdue"],
         new_accounts=User.objects.filter(date_joined__gte=day_ago).count(),
         new_projects=Project.objects.filter(created__gte=day_ago).count(),
         days=days,

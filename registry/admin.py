@@ -5,7 +5,21 @@ from django.contrib import admin
 from registry.models import File, JournalEntry, Project, Release, Role, RoleInvitation
 
 
-class ReadOnlyMixin:
+class SuperuserOnly:
+    """The registry's data admin is for superusers: moderators work on projects in the moderation queue
+    (moderation.admin), where every change is an audited action."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request) and super().has_change_permission(request, obj)
+
+
+class ReadOnlyMixin(SuperuserOnly):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -33,7 +47,7 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["name", "status", "created", "last_serial", "total_size"]
     list_filter = ["status"]
     search_fields = ["name", "normalized_name"]

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class RegistryConfig(AppConfig):
     name = "registry"
-    verbose_name = "Registry"
+    verbose_name = "Registry data (superusers)"

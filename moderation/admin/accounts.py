@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import User
-from moderation import selectors
+from moderation import policy, selectors
 from moderation.admin import filters
-from moderation.admin.base import admin_link, audit_trail_html, confirm_action
-from moderation.admin.queue import FREEZE_EXPLANATION, QueueAdmin, bulk_message, risk_html
+from moderation.admin.base import admin_link, audit_trail_html, confirm_action, counted
+from moderation.admin.queue import FREEZE_EXPLANATION, QueueAdmin, bulk_message, risk_html, risk_with_reasons
 from moderation.enums import PendingActionKind
 from moderation.models import ModeratedProject, ModeratedUser
 from moderation.services import bulk_action, users_unfreeze
@@ -57,9 +57,15 @@ class ModeratedUserAdmin(QueueAdmin):
     def get_queryset(self, request):
         return selectors.moderated_users()
 
-    @admin.display(description="frozen", boolean=True, ordering="frozen")
+    def object_action_labels(self, user):
+        if policy.account_frozen(user.pk):
+            return {"unfreeze": f"Unfreeze {user.username}"}
+        return {"freeze": f"Freeze {user.username}"}
+
+    @admin.display(description="frozen", ordering="frozen")
     def is_frozen(self, user):
-        return user.frozen
+        # A warning, not a green tick: a frozen account is a moderation measure in force.
+        return format_html('<span class="wharf-badge warning">{}</span>', "Frozen") if user.frozen else "—"
 
     @admin.display(description="projects", ordering="project_count")
     def projects(self, user):
@@ -74,7 +80,7 @@ class ModeratedUserAdmin(QueueAdmin):
 
     @admin.display(description="risk score", ordering="risk_score")
     def risk_score_value(self, user):
-        return user.risk_score
+        return risk_with_reasons(user.risk_score, user)
 
     @admin.display(description="projects")
     def projects_detail(self, user):
@@ -145,7 +151,7 @@ class ModeratedUserAdmin(QueueAdmin):
                 actor=request.user,
                 reason=data["reason"],
             )
-            return bulk_message(outcome, done="{count} account(s) frozen.")
+            return bulk_message(outcome, done="{count} frozen.", noun="account")
 
         return confirm_action(
             self,
@@ -171,7 +177,12 @@ class ModeratedUserAdmin(QueueAdmin):
                 "The accounts can log in again (as they could before the freeze) and the projects their "
                 "freeze quarantined are released. Revoked API tokens stay revoked. They are emailed."
             ),
-            perform=lambda objects, data: "{} account(s) unfrozen.".format(
-                len(users_unfreeze(users=self._users(objects), actor=request.user, reason=data["reason"]))
+            perform=lambda objects, data: "{} unfrozen.".format(
+                counted(
+                    len(
+                        users_unfreeze(users=self._users(objects), actor=request.user, reason=data["reason"])
+                    ),
+                    "account",
+                )
             ),
         )

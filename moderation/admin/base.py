@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -16,6 +17,14 @@ from moderation.forms import ReasonForm
 
 # The confirmation page lists this many objects by name; all of them are posted back.
 LISTED = 200
+# Posted by the action buttons of an object's own page: after the action (or "No, take me back"), the
+# moderator returns to that page rather than to the list.
+FROM_OBJECT = "_from_object"
+
+
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """'1 project', '2 projects': the admin's messages are sentences."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def confirm_action(
@@ -40,6 +49,7 @@ def confirm_action(
     A refused action (ModerationError) shows its one sentence as an error and changes nothing.
     """
     form = form_class(request.POST if "confirm" in request.POST else None)
+    back = _object_page(modeladmin, request)
     if form.is_bound and form.is_valid():
         try:
             message = perform(list(queryset), form.cleaned_data)
@@ -47,8 +57,9 @@ def confirm_action(
             modeladmin.message_user(request, error.message, messages.ERROR)
         else:
             modeladmin.message_user(request, message, messages.SUCCESS)
-        return None  # back to the changelist
+        return HttpResponseRedirect(back) if back else None  # None: back to the changelist
     objects = list(queryset)
+    opts = modeladmin.opts
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": title,
@@ -65,10 +76,36 @@ def confirm_action(
         "threshold": settings.WHARF_MODERATION_APPROVAL_THRESHOLD,
         "opts": modeladmin.model._meta,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "from_object": FROM_OBJECT if back else "",
+        "back_url": back or reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
     }
     return TemplateResponse(
         request, "admin/moderation/action_confirmation.html", context, status=400 if form.errors else 200
     )
+
+
+def _object_page(modeladmin, request) -> str:
+    """The change page the action was started from (one object, posted with FROM_OBJECT), else ""."""
+    selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+    if FROM_OBJECT not in request.POST or len(selected) != 1 or not selected[0].isdigit():
+        return ""
+    opts = modeladmin.opts
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[int(selected[0])])
+
+
+def object_actions(modeladmin, request, actions: dict[str, str]) -> list[dict]:
+    """The buttons of an object's own page, from {action name: label}: those the moderator may run. They post
+    to the changelist like a selection of one, so the same confirmation page asks for the reason."""
+    available = modeladmin.get_actions(request)
+    return [
+        {"name": name, "label": label, "destructive": name in DESTRUCTIVE_ACTIONS}
+        for name, label in actions.items()
+        if name in available
+    ]
+
+
+# Actions that delete, or lock people out: red buttons on an object's page and on the confirmation page.
+DESTRUCTIVE_ACTIONS = frozenset({"remove_projects", "freeze_owners", "freeze"})
 
 
 def audit_trail_html(obj) -> str:

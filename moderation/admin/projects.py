@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from moderation import selectors
 from moderation.admin import filters
 from moderation.admin.base import admin_link, age_text, audit_trail_html
-from moderation.admin.queue import QueueAdmin, owners_html, risk_html
+from moderation.admin.queue import QueueAdmin, owners_html, risk_html, risk_with_reasons
 from moderation.models import ModeratedProject, ModeratedUser
 from registry.models import Project
 
@@ -71,6 +71,9 @@ class ModeratedProjectAdmin(QueueAdmin):
         ).values("pk")
         return queryset.filter(pk__in=matches), False
 
+    def object_action_labels(self, project):
+        return self.project_action_labels(project)
+
     def _projects(self, projects) -> list[Project]:
         return list(Project.objects.filter(pk__in=[project.pk for project in projects]))
 
@@ -92,7 +95,7 @@ class ModeratedProjectAdmin(QueueAdmin):
 
     @admin.display(description="risk score", ordering="risk_score")
     def risk_score_value(self, project):
-        return project.risk_score
+        return risk_with_reasons(project.risk_score, project)
 
     @admin.display(description="public page")
     def public_page(self, project):

@@ -3,29 +3,64 @@ and the actions on projects that both the report and the project admins offer (e
 confirmation page and calls one service from `moderation.services`)."""
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from moderation.admin.base import confirm_action
+from moderation.admin.base import confirm_action, counted, object_actions
 from moderation.enums import PendingActionKind
 from moderation.forms import RemoveReasonForm
 from moderation.services import bulk_action, names_prohibit, owners_of, projects_quarantine, projects_release
+from registry.enums import ProjectStatus
 from registry.models import Project
 
 
-def bulk_message(outcome, *, done: str) -> str:
+def bulk_message(outcome, *, done: str, noun: str) -> str:
+    """The message of a bulk action: what was done ("{count}" is "3 projects"), or the request it became."""
     if outcome.pending is not None:
         return (
-            f"{len(outcome.pending.object_ids)} objects are more than one moderator may act on alone: "
-            f"request #{outcome.pending.pk} now waits for a second moderator's approval (Pending actions)."
+            f"{counted(len(outcome.pending.object_ids), noun)} are more than one moderator may act on alone: "
+            f"request {outcome.pending.pk} now waits for a second moderator's approval (Pending actions)."
         )
-    return done.format(count=len(outcome.done))
+    return done.format(count=counted(len(outcome.done), noun))
 
 
 class QueueAdmin(admin.ModelAdmin):
-    """Read-only pages; changes go through the actions. The default bulk delete is gone."""
+    """Read-only pages; changes go through the actions, from the list or from an object's own page. The
+    default bulk delete is gone."""
 
     list_per_page = 100
     list_max_show_all = 2000
+    change_form_template = "admin/moderation/queue_change_form.html"
+
+    def object_action_labels(self, obj) -> dict[str, str]:
+        """{action name: button label} of the actions that apply to `obj` now (its page shows them)."""
+        return {}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            opts = self.opts
+            extra_context = {
+                **(extra_context or {}),
+                "object_actions": object_actions(self, request, self.object_action_labels(obj)),
+                "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def project_action_labels(self, project) -> dict[str, str]:
+        """The actions on one project, as they apply to its state (shared by reports and projects)."""
+        if project is None:
+            return {}
+        quarantined = project.status == ProjectStatus.QUARANTINED
+        return {
+            "release_projects" if quarantined else "quarantine_projects": (
+                f"Release {project.name} from quarantine" if quarantined else f"Quarantine {project.name}"
+            ),
+            "remove_projects": f"Remove {project.name}",
+            "prohibit_names": f"Prohibit the name {project.name}",
+            "freeze_owners": f"Freeze the owners of {project.name}",
+        }
 
     def has_add_permission(self, request):
         return False
@@ -77,11 +112,14 @@ class QueueAdmin(admin.ModelAdmin):
                 "Nothing is deleted; releasing them restores everything. Open reports on them are marked "
                 "resolved. The reason is shown to the owners on their manage page and in their email."
             ),
-            perform=lambda objects, data: "{} project(s) quarantined.".format(
-                len(
-                    projects_quarantine(
-                        projects=self._projects(objects), actor=request.user, reason=data["reason"]
-                    )
+            perform=lambda objects, data: "{} quarantined.".format(
+                counted(
+                    len(
+                        projects_quarantine(
+                            projects=self._projects(objects), actor=request.user, reason=data["reason"]
+                        )
+                    ),
+                    "project",
                 )
             ),
         )
@@ -96,11 +134,14 @@ class QueueAdmin(admin.ModelAdmin):
             explanation=(
                 "The projects become public again and accept uploads; the owners are emailed the reason."
             ),
-            perform=lambda objects, data: "{} project(s) released.".format(
-                len(
-                    projects_release(
-                        projects=self._projects(objects), actor=request.user, reason=data["reason"]
-                    )
+            perform=lambda objects, data: "{} released from quarantine.".format(
+                counted(
+                    len(
+                        projects_release(
+                            projects=self._projects(objects), actor=request.user, reason=data["reason"]
+                        )
+                    ),
+                    "project",
                 )
             ),
         )
@@ -114,7 +155,7 @@ class QueueAdmin(admin.ModelAdmin):
                 reason=data["reason"],
                 options={"prohibit_names": data["prohibit_names"]},
             )
-            return bulk_message(outcome, done="{count} project(s) removed; their filenames stay used.")
+            return bulk_message(outcome, done="{count} removed; their filenames stay used.", noun="project")
 
         return confirm_action(
             self,
@@ -144,13 +185,16 @@ class QueueAdmin(admin.ModelAdmin):
                 "The projects' names go on the prohibited list: no new project can take them. The projects "
                 "themselves are kept; quarantine or remove them separately."
             ),
-            perform=lambda objects, data: "{} name(s) prohibited.".format(
-                len(
-                    names_prohibit(
-                        names=[p.name for p in self._projects(objects)],
-                        actor=request.user,
-                        reason=data["reason"],
-                    )
+            perform=lambda objects, data: "{} prohibited.".format(
+                counted(
+                    len(
+                        names_prohibit(
+                            names=[p.name for p in self._projects(objects)],
+                            actor=request.user,
+                            reason=data["reason"],
+                        )
+                    ),
+                    "name",
                 )
             ),
         )
@@ -161,7 +205,7 @@ class QueueAdmin(admin.ModelAdmin):
             outcome = bulk_action(
                 kind=PendingActionKind.FREEZE_USERS, objects=owners, actor=request.user, reason=data["reason"]
             )
-            return bulk_message(outcome, done="{count} account(s) frozen.")
+            return bulk_message(outcome, done="{count} frozen.", noun="account")
 
         return confirm_action(
             self,
@@ -186,6 +230,19 @@ FREEZE_EXPLANATION = (
 def owners_html(project) -> str:
     roles = getattr(project, "owner_roles", [])
     return format_html_join(", ", "{}", ((role.user.username,) for role in roles)) or "-"
+
+
+def risk_with_reasons(score: int, subject) -> str:
+    """A list cell: the score, with the kinds of its strongest signals below it (prefetched)."""
+    assessment = getattr(subject, "risk_assessment", None) if subject is not None else None
+    signals = list(assessment.signals.all())[:3] if assessment is not None else []
+    if not signals:
+        return str(score)
+    return format_html(
+        '{}<span class="wharf-risk-reasons">{}</span>',
+        score,
+        ", ".join(signal.get_kind_display() for signal in signals),
+    )
 
 
 def risk_html(assessment) -> str:

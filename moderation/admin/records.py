@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
-from moderation.admin.base import age_text, audit_trail_html, confirm_action
+from moderation.admin.base import age_text, audit_trail_html, confirm_action, counted
 from moderation.enums import PendingActionState
 from moderation.exceptions import ModerationError
 from moderation.forms import NoteForm
@@ -63,8 +63,8 @@ class PendingActionAdmin(admin.ModelAdmin):
     @admin.display(description="objects")
     def objects(self, pending):
         return format_html(
-            "<p>{} object(s):</p><p>{}</p>",
-            len(pending.object_names),
+            "<p>{}:</p><p>{}</p>",
+            counted(len(pending.object_names), "object"),
             format_html_join(", ", "{}", ((name,) for name in pending.object_names)),
         )
 
@@ -79,7 +79,7 @@ class PendingActionAdmin(admin.ModelAdmin):
             try:
                 decide(pending=pending, actor=request.user, note=note)
             except ModerationError as error:
-                self.message_user(request, f"Request #{pending.pk}: {error.message}", messages.ERROR)
+                self.message_user(request, f"Request {pending.pk}: {error.message}", messages.ERROR)
             else:
                 done += 1
         return done
@@ -88,7 +88,7 @@ class PendingActionAdmin(admin.ModelAdmin):
     def approve(self, request, queryset):
         def perform(objects, data):
             done = self._each(request, objects, pending_action_approve, note=data["reason"])
-            return f"{done} request(s) approved and carried out."
+            return f"{counted(done, 'request')} approved and carried out."
 
         return confirm_action(
             self,
@@ -109,7 +109,7 @@ class PendingActionAdmin(admin.ModelAdmin):
     def reject(self, request, queryset):
         def perform(objects, data):
             done = self._each(request, objects, pending_action_reject, note=data["reason"])
-            return f"{done} request(s) rejected."
+            return f"{counted(done, 'request')} rejected."
 
         return confirm_action(
             self,

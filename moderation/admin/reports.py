@@ -6,8 +6,8 @@ from django.utils.html import format_html
 
 from moderation import selectors
 from moderation.admin import filters
-from moderation.admin.base import admin_link, age_text, audit_trail_html, confirm_action
-from moderation.admin.queue import QueueAdmin
+from moderation.admin.base import admin_link, age_text, audit_trail_html, confirm_action, counted
+from moderation.admin.queue import QueueAdmin, risk_with_reasons
 from moderation.enums import ReportState
 from moderation.models import ModeratedProject, Report
 from moderation.services import reports_dismiss
@@ -16,8 +16,9 @@ from registry.models import Project
 
 @admin.register(Report)
 class ReportAdmin(QueueAdmin):
+    list_display_links = ["number"]
     list_display = [
-        "__str__",
+        "number",
         "project_link",
         "reason",
         "state",
@@ -66,10 +67,18 @@ class ReportAdmin(QueueAdmin):
     def get_queryset(self, request):
         return selectors.report_queue()
 
+    def object_action_labels(self, report):
+        labels = {"dismiss": "Dismiss this report"} if report.state == ReportState.OPEN else {}
+        return {**labels, **self.project_action_labels(report.project)}
+
     def _projects(self, reports) -> list[Project]:
         return list(
             Project.objects.filter(pk__in=[report.project_id for report in reports if report.project_id])
         )
+
+    @admin.display(description="report", ordering="pk")
+    def number(self, report):
+        return f"#{report.pk}"
 
     @admin.display(description="project", ordering="project_name")
     def project_link(self, report):
@@ -85,13 +94,13 @@ class ReportAdmin(QueueAdmin):
     def age(self, report):
         return age_text(report.created)
 
-    @admin.display(description="open reports on the project", ordering="project_open_reports")
+    @admin.display(description="open on project", ordering="project_open_reports")
     def project_open_reports_count(self, report):
         return report.project_open_reports
 
-    @admin.display(description="project's risk score", ordering="project_risk")
+    @admin.display(description="risk score", ordering="project_risk")
     def project_risk_score(self, report):
-        return report.project_risk
+        return risk_with_reasons(report.project_risk, report.project)
 
     @admin.display(description="project status")
     def project_status(self, report):
@@ -110,8 +119,10 @@ class ReportAdmin(QueueAdmin):
             action="dismiss",
             title="Dismiss reports",
             explanation="The reports are closed without action; their reporters are told by email.",
-            perform=lambda objects, data: "{} report(s) dismissed.".format(
-                len(reports_dismiss(reports=objects, actor=request.user, reason=data["reason"]))
+            perform=lambda objects, data: "{} dismissed.".format(
+                counted(
+                    len(reports_dismiss(reports=objects, actor=request.user, reason=data["reason"])), "report"
+                )
             ),
         )
 

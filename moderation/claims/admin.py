@@ -34,6 +34,7 @@ class DueFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
+            ("open", "Any open case"),
             ("overdue", "Overdue"),
             ("week", "Due this week"),
             ("later", "Due later"),
@@ -43,6 +44,8 @@ class DueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         now = timezone.now()
         open_claims = queryset.filter(state__in=OPEN_STATES)
+        if self.value() == "open":
+            return open_claims
         if self.value() == "overdue":
             return open_claims.filter(due_at__lt=now)
         if self.value() == "week":
@@ -63,14 +66,25 @@ class StepSpec:
     permission: str
     reason_label: str
     reason_required: bool
+    done: str  # the message once done, a sentence: "{pk}" is the claim's number
 
 
 STEPS = {
     "start_review": StepSpec(
-        Step.START_REVIEW, "Start review", "review", "Note (optional; the claimant sees it)", False
+        Step.START_REVIEW,
+        "Start review",
+        "review",
+        "Note (optional; the claimant sees it)",
+        False,
+        "Review of claim {pk} started.",
     ),
     "contact_owners": StepSpec(
-        Step.CONTACT_OWNERS, "Contact owners", "review", "Note (optional; the claimant sees it)", False
+        Step.CONTACT_OWNERS,
+        "Contact owners",
+        "review",
+        "Note (optional; the claimant sees it)",
+        False,
+        "The owners were emailed about claim {pk}.",
     ),
     "request_info": StepSpec(
         Step.REQUEST_INFO,
@@ -78,9 +92,14 @@ STEPS = {
         "review",
         "Question for the claimant (they see it)",
         True,
+        "The claimant of claim {pk} was asked for more information.",
     ),
-    "approve": StepSpec(Step.APPROVE, "Approve", "decide", "Reason (shown to the claimant)", True),
-    "reject": StepSpec(Step.REJECT, "Reject", "decide", "Reason (shown to the claimant)", True),
+    "approve": StepSpec(
+        Step.APPROVE, "Approve", "decide", "Reason (shown to the claimant)", True, "Claim {pk} approved."
+    ),
+    "reject": StepSpec(
+        Step.REJECT, "Reject", "decide", "Reason (shown to the claimant)", True, "Claim {pk} rejected."
+    ),
 }
 
 
@@ -207,11 +226,9 @@ class ClaimAdmin(admin.ModelAdmin):
                     try:
                         _run_step(name, claim, actor=request.user, data=form.cleaned_data)
                     except ClaimError as error:
-                        self.message_user(request, f"Claim #{claim.pk}: {error.message}", messages.ERROR)
+                        self.message_user(request, f"Claim {claim.pk}: {error.message}", messages.ERROR)
                     else:
-                        self.message_user(
-                            request, f"Claim #{claim.pk}: {spec.label.lower()} done.", messages.SUCCESS
-                        )
+                        self.message_user(request, spec.done.format(pk=claim.pk), messages.SUCCESS)
                 if len(claims) == 1:  # one case (the change page's buttons): back to it
                     return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claims[0].pk]))
                 return None

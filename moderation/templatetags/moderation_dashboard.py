@@ -4,6 +4,7 @@ see the report queue."""
 from django import template
 
 from moderation import charts, selectors
+from moderation.enums import ReportReason
 
 register = template.Library()
 
@@ -17,6 +18,12 @@ def moderation_dashboard(context):
     return {
         "show": True,
         "data": data,
+        "show_claims": request.user.has_perm("claims.view_claim"),
+        # (reason value, label, count): each count links to the open reports of that reason.
+        "open_reports": [
+            (value, label, count)
+            for value, (label, count) in zip(ReportReason.values, data.open_reports, strict=True)
+        ],
         "chart": charts.line_chart(data.days, data.series),
         "days": list(zip(data.days, *(s.values for s in data.series), strict=True)),
         "series": data.series,

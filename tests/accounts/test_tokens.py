@@ -213,3 +213,12 @@ def test_token_list_query_count(client, sign_in, alice, demo, make_token, django
     with django_assert_max_num_queries(12):
         page = client.get("/accounts/tokens/")
     assert page.content.decode().count("Revoke</button>") == 5
+
+
+def test_createuser_superuser_has_a_verified_email(db):
+    """The first administrator can set up two-factor authentication (it needs a verified address) at once."""
+    call_command(
+        "createuser", "root", "--email", "root@example.com", "--password", "a long password", "--superuser"
+    )
+    address = EmailAddress.objects.get(email="root@example.com")
+    assert address.verified and address.primary and address.user.is_superuser and address.user.is_staff

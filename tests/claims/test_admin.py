@@ -133,7 +133,7 @@ def test_start_review_through_the_confirmation_page(admin_web, claim, moderator)
     assert claim.state == ClaimState.IN_REVIEW
     entry = AuditEntry.objects.get(action="claim.start-review")
     assert entry.actor == moderator
-    assert f"Claim #{claim.pk}: start review done." in body(admin_web.get(change_url(claim)))
+    assert f"Review of claim {claim.pk} started." in body(admin_web.get(change_url(claim)))
 
 
 def test_reject_needs_a_reason(admin_web, claim, sent):
@@ -154,7 +154,7 @@ def test_a_refused_step_says_why_and_changes_nothing(admin_web, claim):
     response = step(admin_web, "approve", claim, reason="looks fine")
     assert response.status_code == 302
     page = body(admin_web.get(response["Location"]))
-    assert f"Claim #{claim.pk}: This claim is submitted, so it cannot be approved." in page
+    assert f"Claim {claim.pk}: This claim is submitted, so it cannot be approved." in page
     assert snapshot() == before
 
 

@@ -311,7 +311,7 @@ def test_the_answer_page_needs_the_csrf_token(contacted, alice):
             "xml",
             "This name cannot be claimed or appealed: standard-library names are never given to a project.",
         ),
-        ("gadzooks", "This name cannot be claimed: write to the administrators of this index"),
+        ("gadzooks", "This name cannot be claimed. If you think the prohibition is wrong"),
         ("bad name!", "An invalid name cannot be claimed: choose a valid one."),
     ],
 )
@@ -329,7 +329,8 @@ def test_no_claim_link_on_your_own_project(client, demo, alice):
 
 
 def test_my_claims_is_in_the_account_links(as_carol):
-    assert '<a href="/claims/">My claims</a>' in body(as_carol.get("/claims/"))
+    page = body(as_carol.get("/manage/projects/"))
+    assert '<a href="/claims/">My claims</a>' in page
 
 
 def test_unverified_users_can_still_see_their_claims(as_carol, demo, carol, file_claim):

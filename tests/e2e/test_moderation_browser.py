@@ -81,7 +81,7 @@ def test_report_to_quarantine(
         expect(admin.get_by_label("Reason")).to_have_attribute("required", "")  # no reason, no action
         admin.get_by_label("Reason").fill("Exfiltrates SSH keys (reported by a user, confirmed).")
         admin.get_by_role("button", name="Quarantine projects").click()
-        expect(admin.locator(".messagelist")).to_contain_text("1 project(s) quarantined.")
+        expect(admin.locator(".messagelist")).to_contain_text("1 project quarantined.")
     finally:
         context.close()
 

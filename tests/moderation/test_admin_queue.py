@@ -103,7 +103,7 @@ def test_confirmation_page_lists_the_objects(mod_client, publish):
     ids = list(Project.objects.values_list("pk", flat=True))
     page, _ = run_action(mod_client, PROJECTS, "remove_projects", ids, reason=None)
     body = text_of(page)
-    assert "Remove projects" in body and "2 projects (moderation)" in body
+    assert "Remove projects" in body and "2 projects" in body
     assert "<li>demo</li>" in body and "<li>other</li>" in body
     assert 'name="prohibit_names"' in body and 'name="reason"' in body
     assert Project.objects.count() == 2

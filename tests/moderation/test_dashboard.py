@@ -48,7 +48,7 @@ def test_admin_home_shows_the_dashboard(mod_client, publish):
     mod_client.get("/admin/")
     with CaptureQueriesContext(connection) as queries:
         body = mod_client.get("/admin/").content.decode()
-    assert len(queries) <= 14
+    assert len(queries) <= 15
     assert "Open reports" in body and "Quarantined projects" in body and "New projects (24 h)" in body
     svg = re.search(r"<svg[^>]*role=\"img\".*?</svg>", body, re.S).group(0)
     assert (

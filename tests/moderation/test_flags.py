@@ -183,8 +183,20 @@ def test_status_page_lists_active_flags(set_flag, client):
     assert "Everything is running normally" in text_of(client.get("/status/"))
     flag = set_flag(FlagId.DISALLOW_NEW_PROJECT_REGISTRATION, message="No new projects until Monday.")
     page = text_of(client.get("/status/"))
-    assert "Disallow new project registration" in page and "No new projects until Monday." in page
-    assert f"{flag.updated:%Y-%m-%d %H:%M}" in page
+    # In users' words (not the admin's label), with the administrators' message and since when.
+    assert "New projects paused" in page and "Disallow new project registration" not in page
+    assert "Uploads to existing projects work, but no new project can be created for now." in page
+    assert "No new projects until Monday." in page and f"{flag.updated:%Y-%m-%d %H:%M}" in page
+
+
+def test_every_page_shows_the_restrictions_in_force(set_flag, client):
+    set_flag(FlagId.READ_ONLY, message="Maintenance. See /status/ for more information.")
+    home = client.get("/").content.decode()
+    assert 'id="restriction-read-only"' in home and "Read-only mode." in home
+    # Write forms are closed before anyone types (static/wharf/wharf.js reads the reason off <body>).
+    assert 'data-writes-closed="Read-only mode: You can browse, search and install packages' in home
+    status = client.get("/status/").content.decode()
+    assert 'See <a href="/status/">/status/</a> for more information.' in status
 
 
 @pytest.mark.parametrize("path", ["/", "/help/", "/status/", "/search/?q=x", "/accounts/login/"])

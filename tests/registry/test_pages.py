@@ -30,7 +30,7 @@ def test_home_has_search_and_recent_releases(client, publish):
     publish("demo", "1.0")
     publish("other", "2.0", fields={"summary": ["Other things"]})
     body = body_of(client.get("/"))
-    assert '<form method="get" action="/search/" role="search">' in body
+    assert '<form method="get" action="/search/" role="search"' in body
     assert '<label for="id_q">Search projects</label>' in body
     assert body.index('href="/project/other/2.0/"') < body.index('href="/project/demo/1.0/"')
 
@@ -82,10 +82,10 @@ def test_search_paginates(client, publish, settings):
         publish(f"pkg{index:02d}", "1.0", fields={"summary": ["common word"]})
     first = body_of(client.get("/search/", {"q": "common"}))
     assert "23 projects" in first and "Page 1 of 2" in first
-    assert first.count('<li>\n    <a href="/project/pkg') == 20
+    assert first.count('<a class="name" href="/project/pkg') == 20
     assert 'href="?q=common&amp;page=2" rel="next"' in first
     second = body_of(client.get("/search/", {"q": "common", "page": "2"}))
-    assert second.count('<li>\n    <a href="/project/pkg') == 3
+    assert second.count('<a class="name" href="/project/pkg') == 3
     assert body_of(client.get("/search/", {"q": "common", "page": "999"})).count("/project/pkg") == 3
 
 
@@ -128,7 +128,7 @@ def test_project_page(client, demo, alice):
     assert "<h1>demo 1.0" in body  # the newest final, not yanked release
     assert '<h3 id="user-content-demo">Demo' in body and "<strong>demo</strong>" in body
     assert body.count("<h1") == 1  # README headings sit below the page's own
-    assert "pip install --index-url http://testserver/simple/ demo</pre>" in body
+    assert "pip install --index-url http://testserver/simple/ demo</code></pre>" in body
     history = text_of(body[body.index('id="history"') : body.index('id="files"')])
     assert "2.0rc1" in history and "pre-release" in history
     assert "1.1" in history and "yanked Broken wheel" in history
@@ -145,7 +145,7 @@ def test_project_page(client, demo, alice):
 def test_release_page_of_a_yanked_release(client, demo):
     body = body_of(client.get("/project/demo/1.1/"))
     assert "<h1>demo 1.1" in body and "This release was yanked</strong>: Broken wheel" in body
-    assert "pip install --index-url http://testserver/simple/ demo==1.1</pre>" in body
+    assert "pip install --index-url http://testserver/simple/ demo==1.1</code></pre>" in body
     assert "This is not the newest release" in body
 
 

@@ -14,9 +14,16 @@ class Command(BaseCommand):
         parser.add_argument("--email", required=True)
         parser.add_argument("--password", required=True)
         parser.add_argument("--verified-email", action="store_true", help="Mark the email address verified.")
-        parser.add_argument("--superuser", action="store_true", help="Give the account every admin right.")
+        parser.add_argument(
+            "--superuser",
+            action="store_true",
+            help="Give the account every admin right (its email address is then marked verified too).",
+        )
 
     def handle(self, *args, username, email, password, verified_email, superuser, **options):
+        # The first administrator is made here: without a verified address they could not set up the
+        # two-factor authentication the admin requires.
+        verified_email = verified_email or superuser
         try:
             user = user_create(
                 username=username,
