@@ -55,6 +55,14 @@ class WharfAccountAdapter(DefaultAccountAdapter):
         "username_taken": "This username is already taken.",
     }
 
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """allauth's ways to confirm it is you, in Wharf's words ("log in", never "sign in")."""
+        methods = super().get_reauthentication_methods(user)
+        for method in methods:
+            if method["id"] == "reauthenticate_by_code":
+                method["description"] = "Email me a login code"
+        return methods
+
     @property
     def lockout_message(self) -> str:
         return (

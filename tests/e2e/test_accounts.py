@@ -78,7 +78,7 @@ def test_signup_verify_token_and_upload(page, wharf, upload_url, mail_dir, tmp_p
     page.fill("#id_username", "newcomer")
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Register").click()
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
     assert EmailAddress.objects.get().verified is False
 
@@ -134,7 +134,7 @@ def test_unverified_account_cannot_create_a_token(page, wharf, mail_dir):
     page.goto("/accounts/login/")
     page.fill("#id_login", "pending")
     page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     # Mandatory verification: no session, a new verification email instead.
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
     assert read_mail(mail_dir, 1)[0]["To"] == "pending@example.com"
@@ -167,7 +167,7 @@ def test_security_key_enrolment_and_login(page, wharf, mail_dir):
         page.goto("/accounts/login/")
         page.fill("#id_login", "keyholder")
         page.fill("#id_password", PASSWORD)
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Log in").click()
 
     log_in()
     expect(page).to_have_url(re.compile(r"/accounts/$"))

@@ -149,6 +149,9 @@ def test_withdraw_in_the_browser(settled, page, wharf, upload_url, maintainer_to
     )
     log_in_with_cookie(page, wharf, carol)
     page.goto(f"/claims/{claim.pk}/")
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Withdraw this claim").click()
     expect(page.locator("#claim-state")).to_have_text("State: Withdrawn")
+    assert questions == [f"Withdraw claim #{claim.pk} on {claim.project_name}?"]
     expect(page.locator("#timeline ~ table")).to_contain_text("Withdrawn by the claimant")

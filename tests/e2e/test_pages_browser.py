@@ -93,7 +93,7 @@ def test_search_then_project_page(page, wharf, upload_url, maintainer_token, tmp
     expect(page.locator(".readme script")).to_have_count(0)
     expect(page.locator(".readme img[onerror]")).to_have_count(0)
     assert page.evaluate("window.__xss") is None and opened == []
-    expect(page.locator("#install ~ pre")).to_have_text(
+    expect(page.locator("#install-command")).to_have_text(
         f"pip install --index-url {wharf}/simple/ demo-widgets"
     )
     wheel = File.objects.get(filename="demo_widgets-1.1-py3-none-any.whl")
@@ -109,7 +109,7 @@ def test_search_then_project_page(page, wharf, upload_url, maintainer_token, tmp
     page.get_by_role("link", name="1.0", exact=True).click()
     expect(page).to_have_url(f"{wharf}/project/demo-widgets/1.0/")
     expect(page.get_by_text("This is not the newest release")).to_be_visible()
-    expect(page.locator("#install ~ pre")).to_have_text(
+    expect(page.locator("#install-command")).to_have_text(
         f"pip install --index-url {wharf}/simple/ demo-widgets==1.0"
     )
     page.get_by_role("link", name="Report project as malware or spam").click()
