@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from accounts.models import User
 from moderation import policy, selectors
 from moderation.admin import filters
-from moderation.admin.base import admin_link, audit_trail_html, confirm_action, counted
+from moderation.admin.base import admin_link, audit_trail_html, confirm_action, done_message
 from moderation.admin.queue import FREEZE_EXPLANATION, QueueAdmin, bulk_message, risk_html, risk_with_reasons
 from moderation.enums import PendingActionKind
 from moderation.models import ModeratedProject, ModeratedUser
@@ -177,12 +177,9 @@ class ModeratedUserAdmin(QueueAdmin):
                 "The accounts can log in again (as they could before the freeze) and the projects their "
                 "freeze quarantined are released. Revoked API tokens stay revoked. They are emailed."
             ),
-            perform=lambda objects, data: "{} unfrozen.".format(
-                counted(
-                    len(
-                        users_unfreeze(users=self._users(objects), actor=request.user, reason=data["reason"])
-                    ),
-                    "account",
-                )
+            perform=lambda objects, data: done_message(
+                users_unfreeze(users=self._users(objects), actor=request.user, reason=data["reason"]),
+                "account",
+                "unfrozen",
             ),
         )

@@ -28,6 +28,11 @@ def counted(count: int, noun: str, plural: str = "") -> str:
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
+def done_message(done: list, noun: str, what: str) -> str:
+    """The message of an action that returned what it `done`: "2 projects quarantined."."""
+    return f"{counted(len(done), noun)} {what}."
+
+
 def confirm_action(
     modeladmin: admin.ModelAdmin,
     request,

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from moderation.admin.base import confirm_action, counted, object_actions
+from moderation.admin.base import confirm_action, counted, done_message, object_actions
 from moderation.enums import PendingActionKind
 from moderation.forms import RemoveReasonForm
 from moderation.services import bulk_action, names_prohibit, owners_of, projects_quarantine, projects_release
@@ -112,15 +112,12 @@ class QueueAdmin(admin.ModelAdmin):
                 "Nothing is deleted; releasing them restores everything. Open reports on them are marked "
                 "resolved. The reason is shown to the owners on their manage page and in their email."
             ),
-            perform=lambda objects, data: "{} quarantined.".format(
-                counted(
-                    len(
-                        projects_quarantine(
-                            projects=self._projects(objects), actor=request.user, reason=data["reason"]
-                        )
-                    ),
-                    "project",
-                )
+            perform=lambda objects, data: done_message(
+                projects_quarantine(
+                    projects=self._projects(objects), actor=request.user, reason=data["reason"]
+                ),
+                "project",
+                "quarantined",
             ),
         )
 
@@ -134,15 +131,10 @@ class QueueAdmin(admin.ModelAdmin):
             explanation=(
                 "The projects become public again and accept uploads; the owners are emailed the reason."
             ),
-            perform=lambda objects, data: "{} released from quarantine.".format(
-                counted(
-                    len(
-                        projects_release(
-                            projects=self._projects(objects), actor=request.user, reason=data["reason"]
-                        )
-                    ),
-                    "project",
-                )
+            perform=lambda objects, data: done_message(
+                projects_release(projects=self._projects(objects), actor=request.user, reason=data["reason"]),
+                "project",
+                "released from quarantine",
             ),
         )
 
@@ -185,17 +177,12 @@ class QueueAdmin(admin.ModelAdmin):
                 "The projects' names go on the prohibited list: no new project can take them. The projects "
                 "themselves are kept; quarantine or remove them separately."
             ),
-            perform=lambda objects, data: "{} prohibited.".format(
-                counted(
-                    len(
-                        names_prohibit(
-                            names=[p.name for p in self._projects(objects)],
-                            actor=request.user,
-                            reason=data["reason"],
-                        )
-                    ),
-                    "name",
-                )
+            perform=lambda objects, data: done_message(
+                names_prohibit(
+                    names=[p.name for p in self._projects(objects)], actor=request.user, reason=data["reason"]
+                ),
+                "name",
+                "prohibited",
             ),
         )
 

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 
 from moderation import selectors
 from moderation.admin import filters
-from moderation.admin.base import admin_link, age_text, audit_trail_html, confirm_action, counted
+from moderation.admin.base import admin_link, age_text, audit_trail_html, confirm_action, done_message
 from moderation.admin.queue import QueueAdmin, risk_with_reasons
 from moderation.enums import ReportState
 from moderation.models import ModeratedProject, Report
@@ -119,10 +119,10 @@ class ReportAdmin(QueueAdmin):
             action="dismiss",
             title="Dismiss reports",
             explanation="The reports are closed without action; their reporters are told by email.",
-            perform=lambda objects, data: "{} dismissed.".format(
-                counted(
-                    len(reports_dismiss(reports=objects, actor=request.user, reason=data["reason"])), "report"
-                )
+            perform=lambda objects, data: done_message(
+                reports_dismiss(reports=objects, actor=request.user, reason=data["reason"]),
+                "report",
+                "dismissed",
             ),
         )
 
