@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.enums import SecurityEventKind
 from accounts.exceptions import AccountError, EmailNotVerified, TokenRejected
 from accounts.models import ApiToken, SecurityEvent, User
+from accounts.selectors import token_scope_projects
 from accounts.tokens import looks_like_token, new_token, token_digest
 from accounts.validators import validate_username
 
@@ -121,7 +122,7 @@ def token_create(
         raise AccountError("Token names are 100 characters or less.")
     if "\x00" in description:
         raise AccountError("Null bytes are not allowed.")
-    if project is not None and not user.roles.filter(project=project).exists():
+    if project is not None and project not in token_scope_projects(user=user):
         raise AccountError("A token can only be scoped to a project you own or maintain.")
     if expires is not None and expires <= timezone.now():
         raise AccountError("The expiry must be in the future.")

@@ -1,5 +1,6 @@
 """Reads of the registry. Visibility rules live here: quarantined projects are not served to the public."""
 
+from django.conf import settings
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from packaging.version import InvalidVersion, Version
@@ -21,6 +22,12 @@ def public_projects() -> QuerySet[Project]:
 def public_project_get(*, name: str) -> Project | None:
     """The project called `name` if the public may see it."""
     return public_projects().filter(normalized_name=normalize(name)).first()
+
+
+def upload_size_cap() -> int:
+    """The most any file may stream in before its project is known: the site limit or a larger override."""
+    largest_override = Project.objects.aggregate(largest=Max("upload_limit"))["largest"] or 0
+    return max(settings.WHARF_MAX_FILE_SIZE, largest_override)
 
 
 def project_for_user(*, user, name: str) -> Project | None:

@@ -7,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.adapter import request_origin
 from moderation import policy
+from registry import selectors
 from registry.exceptions import IndexReadOnly, UploadError, UploadNotPermitted
 from registry.protocols.auth import upload_token
 from registry.protocols.responses import error_response, message_response
@@ -42,7 +43,7 @@ def legacy_upload(request):
             411, "Uploads need a Content-Length header; chunked request bodies are not supported."
         )
     try:
-        with receive_upload(request) as received:
+        with receive_upload(request, larger_cap=selectors.upload_size_cap) as received:
             action = (request.GET.get(":action") or received.fields.get(":action", [""])[0]).strip()
             if action in GONE:
                 return message_response(410, GONE[action])
