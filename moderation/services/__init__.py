@@ -9,6 +9,7 @@
 """
 
 from moderation.services.actions import (
+    name_prohibit,
     names_prohibit,
     owners_of,
     projects_of_users,
@@ -39,6 +40,7 @@ __all__ = [
     "flag_set",
     "list_entry_delete",
     "list_entry_save",
+    "name_prohibit",
     "names_prohibit",
     "owners_of",
     "pending_action_approve",
