@@ -11,6 +11,7 @@ from registry.exceptions import (
     InvalidUpload,
     NameConflict,
     RateLimited,
+    UploadActionGone,
     UploadError,
     UploadNotPermitted,
 )
@@ -20,6 +21,7 @@ STATUS_BY_ERROR = {
     UploadNotPermitted: 403,
     NameConflict: 409,
     RateLimited: 429,
+    UploadActionGone: 410,
     IndexReadOnly: 503,
 }
 

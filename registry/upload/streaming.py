@@ -131,10 +131,12 @@ class DistributionFileHandler(FileUploadHandler):
 
 @contextmanager
 def receive_upload(request, *, larger_cap: Callable[[], int] | None = None) -> Iterator[ReceivedUpload]:
-    """Parse the multipart body of `request`; the temporary file is deleted when the block ends.
+    """Parse the multipart body of a Django `request`; the temporary file is deleted when the block ends.
 
-    A file passing the site's limit keeps streaming up to `larger_cap()` (the largest per-project override,
-    asked only then): its project is not known until the form is parsed.
+    The upload service calls this (as its `receive` step) only after the admin flags and the token allowed
+    the upload, so a refused upload never streams its file to disk. A file passing the site's limit keeps
+    streaming up to `larger_cap()` (the largest per-project override, asked only then): its project is not
+    known until the form is parsed.
     """
     Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
     handler = DistributionFileHandler(
@@ -164,8 +166,12 @@ def receive_upload(request, *, larger_cap: Callable[[], int] | None = None) -> I
     except Exception:
         handler.discard()
         raise
+    fields = {key: post.getlist(key) for key in post}
+    if request.GET.get(":action"):
+        # The legacy API takes its action from the query string too; the query wins, as on PyPI.
+        fields[":action"] = [request.GET[":action"]]
     received = ReceivedUpload(
-        fields={key: post.getlist(key) for key in post},
+        fields=fields,
         file=handler.received,
         file_fields=handler.file_fields,
         content_parts=handler.content_parts,
