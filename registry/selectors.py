@@ -5,6 +5,7 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from packaging.version import InvalidVersion, Version
 
+from common.sql import sql
 from registry.enums import PUBLIC_STATUSES, InvitationStatus, PackageType, RoleName
 from registry.models import File, JournalEntry, Project, Release, Role, RoleInvitation
 from registry.names import normalize
@@ -79,9 +80,12 @@ def recent_releases(*, limit: int) -> list[Release]:
 
 # Uploads ask this once per file: one LEFT JOIN through Model.raw(), which skips the ORM's query compilation
 # (on the benchmark machine it cost more than the query; bench/README.md, uploads).
-_PROJECT_WITH_ROLE_SQL = (
-    "SELECT p.*, r.role_name AS user_role FROM registry_project p"
-    " LEFT JOIN registry_role r ON r.project_id = p.id AND r.user_id = %s WHERE p.normalized_name = %s"
+_PROJECT_WITH_ROLE_SQL = sql(
+    "SELECT p.*, r.{Role.role_name} AS user_role FROM {Project} p"
+    " LEFT JOIN {Role} r ON r.{Role.project} = p.{Project.pk} AND r.{Role.user} = %s"
+    " WHERE p.{Project.normalized_name} = %s",
+    Project=Project,
+    Role=Role,
 )
 
 
