@@ -1,7 +1,7 @@
 """Table and column names for raw SQL, read from the models' `_meta`.
 
 A few hot reads (one per uploaded file, one per token check) are written as raw statements because compiling
-the equivalent queryset cost more than running it (docs/decisions/0003-raw-sql-on-the-upload-path.md). Their
+the equivalent queryset cost more than running it (docs/decisions/0002-raw-sql-on-the-upload-path.md). Their
 statements name tables and columns through `sql()`, so renaming a model's table changes the statement with
 it, and renaming or removing a field fails at import with FieldDoesNotExist instead of at run time.
 """
