@@ -16,6 +16,8 @@ STATEMENTS = {
     "filename clash": (uploads._CLASH_SQL, ["demo-1.0.tar.gz", "demo-1.0.tar.gz", "0" * 64]),
     "open release": (uploads._RELEASE_SQL, [1, "1"]),
     "project with role": (selectors._PROJECT_WITH_ROLE_SQL, [1, "demo"]),
+    "index serial": (selectors._LAST_SERIAL_SQL, []),
+    "project serial": (selectors._PROJECT_SERIAL_SQL, ["demo"]),
 }
 
 
