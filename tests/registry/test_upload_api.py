@@ -269,6 +269,14 @@ def test_two_content_parts_refused(upload, alice_token, unchanged):
         refused(upload(parts=parts, token=alice_token), 400, "Upload payload has 2 files")
 
 
+def test_text_beyond_latin1_in_a_message(upload, alice_token, unchanged):
+    with unchanged():
+        response = upload(builders.wheel(), token=alice_token, overrides={"name": ["名前"]})
+    assert response.status_code == 400
+    assert response.reason_phrase.startswith("'??' is an invalid value for Name.")
+    assert "'名前' is an invalid value for Name." in response.content.decode()
+
+
 def test_metadata_field_sent_as_file_refused(upload, alice_token, unchanged):
     parts = [*upload_parts(builders.wheel()), ("keywords", FilePart("k.txt", b"spam"))]
     with unchanged():
