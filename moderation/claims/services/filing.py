@@ -26,20 +26,13 @@ from moderation.claims.transitions import ClaimClock, Step
 from registry.services.projects import RULE_LABELS, NameRule, name_decision
 
 VERIFY_TO_CLAIM = "You must verify your primary email address before you can file a name claim."
-# Name-policy rules a claim can answer: an existing or reserved project, or one a name is too similar to.
-CLAIMABLE_RULES = frozenset({NameRule.EXISTS, NameRule.RESERVED, NameRule.TOO_SIMILAR})
 
 
 def claim_refusal(decision, *, claimant=None) -> str | None:
     """Why no claim can be filed for a name-policy decision (by `claimant`, when given: one open claim per
     user and name), in one sentence; None when one can. The claim page asks this before showing the form."""
     name = decision.name
-    if decision.rule in CLAIMABLE_RULES:
-        if decision.user_role:
-            return (
-                f"You are already {decision.user_role} of project '{decision.project.name}', so there is "
-                "nothing to claim."
-            )
+    if decision.claimable:  # registry.services.projects.CLAIMABLE_RULES, and no role on the project
         project = decision.project
         existing = claimant and selectors.open_claim_of_user_on(
             user=claimant, normalized_name=project.normalized_name
@@ -47,6 +40,11 @@ def claim_refusal(decision, *, claimant=None) -> str | None:
         if existing:
             return f"You already have an open claim on '{project.name}' (claim #{existing.pk})."
         return None
+    if decision.user_role:
+        return (
+            f"You are already {decision.user_role} of project '{decision.project.name}', so there is "
+            "nothing to claim."
+        )
     if decision.available:
         return (
             f"The name '{name}' is available, so there is nothing to claim: publish your first release to "
