@@ -17,7 +17,7 @@ from moderation.models import Report
 from moderation.services import report_create
 from registry.models import Project
 from tests import builders
-from tests.e2e.test_pages_browser import log_in_with_cookie, publish
+from tests.e2e.clients import log_in_with_cookie, publish
 
 pytestmark = [pytest.mark.e2e]
 

@@ -12,8 +12,6 @@ from django.test import Client, override_settings
 
 from accounts.emails import deliver
 from registry.models import Project, Role
-from registry.people import Person, people
-from registry.templatetags.wharf_pages import link_paths
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -25,46 +23,6 @@ TEMPLATE_DIRS = [
 
 def page(client, path: str, **options) -> str:
     return client.get(path, **options).content.decode()
-
-
-@pytest.mark.unit
-@pytest.mark.parametrize(
-    ("names", "emails", "expected"),
-    [
-        # PEP 621 tools: people without an address in Author, the others as "Name <address>" in Author-email.
-        (
-            "Bob Builder",
-            "Alice Example <alice@example.com>",
-            [Person("Bob Builder"), Person("Alice Example", "alice@example.com")],
-        ),
-        (
-            "",
-            "Alice <a@example.org>, bob@example.org",
-            [Person("Alice", "a@example.org"), Person("bob@example.org", "bob@example.org")],
-        ),
-        ("", '"Doe, Jane" <jane@example.org>', [Person("Doe, Jane", "jane@example.org")]),
-        # Older metadata: a name and an address in separate fields are one person.
-        ("Alice", "alice@example.com", [Person("Alice", "alice@example.com")]),
-        ("Jane", "", [Person("Jane")]),
-        # Not addresses: shown as written, never linked (nor a mailto with extra parameters).
-        ("", "alice at example dot com", [Person("alice at example dot com")]),
-        ("", "a@example.com?subject=x", [Person("a@example.com?subject=x")]),
-        ("", "", []),
-    ],
-)
-def test_people_from_core_metadata(names, emails, expected):
-    assert people(names, emails) == expected
-
-
-@pytest.mark.unit
-def test_site_paths_in_messages_become_links():
-    html = link_paths(
-        "Read-only <b>now</b>. See /status/ or /help/#admin-intervention; not http://x/y/ or a/b/"
-    )
-    assert html == (
-        'Read-only &lt;b&gt;now&lt;/b&gt;. See <a href="/status/">/status/</a> or '
-        '<a href="/help/#admin-intervention">/help/#admin-intervention</a>; not http://x/y/ or a/b/'
-    )
 
 
 # Inline styles, style blocks, inline scripts (data blocks of type application/json are not scripts), event
