@@ -86,14 +86,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The read-only admin flag refuses every write (503) except the admin and the logins that reach it. It
+    # decides in process_view, after every middleware's request phase: its page knows who is logged in.
+    "moderation.middleware.ReadOnlyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # The read-only admin flag refuses every write (503) except the admin and the logins that reach it; last,
-    # so that its page shows who is logged in and gets every other middleware's headers.
-    "moderation.middleware.ReadOnlyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
