@@ -6,6 +6,8 @@ from django.db import models
 class ProjectStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     QUARANTINED = "quarantined", "Quarantined"
+    # PEP 792: the owners expect no more releases; files stay installable, uploads are refused.
+    ARCHIVED = "archived", "Archived"
 
 
 class RoleName(models.TextChoices):
@@ -31,3 +33,14 @@ class InvitationStatus(models.TextChoices):
 # Journal actions of quarantine (PROTOCOLS.md §4.1); mirrors see the first even while a project is hidden.
 QUARANTINED = "project quarantined"
 QUARANTINE_CLEARED = "project quarantine cleared"
+# Journal actions of archiving (PEP 792 `archived`): the serial moves, so caches and mirrors see the status.
+ARCHIVED = "project archived"
+UNARCHIVED = "project unarchived"
+
+
+class PublisherKind(models.TextChoices):
+    """The shape of a trusted publisher: which claims of the CI system's ID token it matches."""
+
+    GITHUB = "github", "GitHub Actions"
+    GITLAB = "gitlab", "GitLab CI/CD"
+    GENERIC = "generic", "Other OpenID Connect issuer"

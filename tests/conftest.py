@@ -7,10 +7,20 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from accounts.models import ApiToken
 from accounts.services import token_create, user_create
 from moderation.models import AdminFlag
 from registry import cache
-from registry.models import File, JournalEntry, Project, Release, Role, UsedFilename
+from registry.models import (
+    File,
+    JournalEntry,
+    Project,
+    Release,
+    Role,
+    TrustedPublisher,
+    UsedFilename,
+    UsedJwtId,
+)
 from tests.builders import Dist
 from tests.multipart import FilePart, encode
 
@@ -209,6 +219,9 @@ def state() -> dict:
         "roles": Role.objects.count(),
         "journal": JournalEntry.objects.count(),
         "used_filenames": UsedFilename.objects.count(),
+        "tokens": ApiToken.objects.count(),
+        "publishers": TrustedPublisher.objects.count(),
+        "used_jwt_ids": UsedJwtId.objects.count(),
         "stored": stored_paths(),
         "temp": temp_uploads(),
     }

@@ -1,0 +1,82 @@
+"""Emails about changes: every Owner of the project and the person who made the change hear of each one.
+
+Services call these inside their transaction; the emails are rendered at once (so a deleted project's Owners
+are still known) and leave after the commit (`accounts.emails`). One template per event, under
+`registry/templates/registry/email/events/<event>` (subject, plain text, HTML): each says what changed, who
+did it, links to the project from WHARF_SITE_URL, and what to do if it was not expected.
+"""
+
+from allauth.account.models import EmailAddress
+
+from accounts.emails import send_templated_email
+from registry.enums import RoleName
+from registry.models import Project, Role
+
+EVENTS = "registry/email/events/"
+# Events about a project, sent to its Owners and the actor.
+PROJECT_EVENTS = (
+    "release_created",
+    "role_added",
+    "role_changed",
+    "role_removed",
+    "invitation_sent",
+    "release_yanked",
+    "release_unyanked",
+    "file_deleted",
+    "release_deleted",
+    "project_deleted",
+    "publisher_added",
+    "publisher_removed",
+    "token_created",
+    "project_archived",
+    "project_unarchived",
+)
+# Events about one account, sent to that account alone.
+ACCOUNT_EVENTS = (
+    "pending_publisher_added",
+    "pending_publisher_discarded",
+    "two_factor_reset",
+    "account_deleted",
+)
+
+
+def _addresses(user_ids) -> list[str]:
+    """Verified primary addresses of these users: the index writes only to addresses proven to be theirs."""
+    return sorted(
+        set(
+            EmailAddress.objects.filter(user_id__in=user_ids, primary=True, verified=True).values_list(
+                "email", flat=True
+            )
+        )
+    )
+
+
+def project_event(project: Project, event: str, *, actor=None, **context) -> None:
+    """Tell `project`'s Owners, and `actor` (a user, or None for trusted publishing and automation)."""
+    assert event in PROJECT_EVENTS, event
+    owners = set(
+        Role.objects.filter(project=project, role_name=RoleName.OWNER).values_list("user_id", flat=True)
+    )
+    if actor is not None and getattr(actor, "pk", None):
+        owners.add(actor.pk)
+    send_templated_email(
+        to=_addresses(owners),
+        template=f"{EVENTS}{event}",
+        context={
+            "project_name": project.name,
+            "project_path": f"/project/{project.normalized_name}/",
+            "manage_path": f"/manage/project/{project.normalized_name}/",
+            "actor": getattr(actor, "username", "") or context.pop("actor_name", "") or "the index",
+            **context,
+        },
+    )
+
+
+def account_event(user, event: str, *, to: list[str] | None = None, **context) -> None:
+    """Tell `user` (at `to` when given: an account being deleted has no addresses left to look up)."""
+    assert event in ACCOUNT_EVENTS, event
+    send_templated_email(
+        to=to if to is not None else _addresses([user.pk]),
+        template=f"{EVENTS}{event}",
+        context={"username": user.username, **context},
+    )
