@@ -90,7 +90,7 @@ def publisher_fields(fields: PublisherFields) -> dict:
         workflow = workflow.lstrip("/")
         if not _CI_FILE.match(workflow) or ".." in workflow.split("/") or len(workflow) > MAX_FIELD:
             raise ManageError(
-                f"'{workflow}' is not a CI file path: give its path in the repository, such as .gitlab-ci.yml."
+                f"'{workflow}' is not a CI file path: give its path in the repository (.gitlab-ci.yml)."
             )
         return {**values, "owner": owner, "repository": repository, "workflow": workflow}
     claims = {str(key).strip(): str(value).strip() for key, value in (fields.claims or {}).items()}
