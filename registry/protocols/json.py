@@ -11,7 +11,7 @@ from registry import cache
 from registry.names import normalize
 from registry.protocols.common import files_base, read_response, redirect_permanently
 from registry.renderers.json_api import project_document
-from registry.selectors import project_serial, public_project_get
+from registry.selectors import project_get, project_serial
 from registry.versions import canonical_version
 
 MAX_AGE = 900  # PROTOCOLS.md §2.7
@@ -26,7 +26,8 @@ def project_json(request, name, version=None):
         suffix = f"{version}/json" if version is not None else "json"
         return redirect_permanently(request, f"/pypi/{normalized}/{suffix}")
     serial = cache.current_serial(normalized, lambda: project_serial(normalized_name=normalized))
-    project = public_project_get(name=normalized) if serial is not None else None
+    # Quarantined projects answer too: their PEP 792 status, no releases and no files (the renderer's rule).
+    project = project_get(name=normalized) if serial is not None else None
     document = None
     if project is not None:
         canonical = None if version is None else (canonical_version(version) or "not a version")

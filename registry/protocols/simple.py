@@ -9,7 +9,7 @@ from registry import cache
 from registry.names import normalize
 from registry.protocols.common import files_base, read_response, redirect_permanently
 from registry.renderers import simple
-from registry.selectors import last_serial, project_serial, public_project_get, public_projects
+from registry.selectors import last_serial, project_get, project_serial, public_projects
 
 MAX_AGE = 600  # PROTOCOLS.md §2.7
 NOT_FOUND = b"404 Not Found\n"
@@ -31,7 +31,8 @@ def project_detail(request, name):
     if name != normalized or not request.path.endswith("/"):
         return redirect_permanently(request, f"/simple/{normalized}/")
     serial = cache.current_serial(normalized, lambda: project_serial(normalized_name=normalized))
-    project = public_project_get(name=normalized) if serial is not None else None
+    # Every project answers, quarantined ones too: with their PEP 792 status and no files.
+    project = project_get(name=normalized) if serial is not None else None
     if project is None:
         return read_response(
             request, NOT_FOUND, "text/plain; charset=utf-8", serial=serial or 0, max_age=MAX_AGE, status=404
