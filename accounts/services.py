@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import signals
 from accounts.enums import SecurityEventKind
 from accounts.exceptions import AccountError, EmailNotVerified, TokenRejected
 from accounts.models import ApiToken, SecurityEvent, User
@@ -143,6 +144,7 @@ def token_create(
         ip_address=ip_address,
         user_agent=user_agent,
     )
+    signals.token_created.send(sender=ApiToken, token=token)
     return MintedToken(token=token, raw=raw)
 
 

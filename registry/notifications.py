@@ -7,10 +7,11 @@ did it, links to the project from WHARF_SITE_URL, and what to do if it was not e
 """
 
 from allauth.account.models import EmailAddress
+from django.db.models import Q
 
 from accounts.emails import send_templated_email
 from registry.enums import RoleName
-from registry.models import Project, Role
+from registry.models import File, Project, Release
 
 EVENTS = "registry/email/events/"
 # Events about a project, sent to its Owners and the actor.
@@ -40,27 +41,21 @@ ACCOUNT_EVENTS = (
 )
 
 
-def _addresses(user_ids) -> list[str]:
-    """Verified primary addresses of these users: the index writes only to addresses proven to be theirs."""
-    return sorted(
-        set(
-            EmailAddress.objects.filter(user_id__in=user_ids, primary=True, verified=True).values_list(
-                "email", flat=True
-            )
-        )
-    )
+def _addresses(who: Q) -> list[str]:
+    """Verified primary addresses of the users `who` selects: the index writes only to addresses proven to
+    be theirs. One query."""
+    addresses = EmailAddress.objects.filter(who, primary=True, verified=True).values_list("email", flat=True)
+    return sorted(set(addresses))
 
 
 def project_event(project: Project, event: str, *, actor=None, **context) -> None:
     """Tell `project`'s Owners, and `actor` (a user, or None for trusted publishing and automation)."""
     assert event in PROJECT_EVENTS, event
-    owners = set(
-        Role.objects.filter(project=project, role_name=RoleName.OWNER).values_list("user_id", flat=True)
-    )
+    who = Q(user__roles__project=project, user__roles__role_name=RoleName.OWNER)
     if actor is not None and getattr(actor, "pk", None):
-        owners.add(actor.pk)
+        who |= Q(user_id=actor.pk)
     send_templated_email(
-        to=_addresses(owners),
+        to=_addresses(who),
         template=f"{EVENTS}{event}",
         context={
             "project_name": project.name,
@@ -76,7 +71,28 @@ def account_event(user, event: str, *, to: list[str] | None = None, **context) -
     """Tell `user` (at `to` when given: an account being deleted has no addresses left to look up)."""
     assert event in ACCOUNT_EVENTS, event
     send_templated_email(
-        to=to if to is not None else _addresses([user.pk]),
+        to=to if to is not None else _addresses(Q(user_id=user.pk)),
         template=f"{EVENTS}{event}",
         context={"username": user.username, **context},
+    )
+
+
+def release_created(*, release_id: int, user_id: int | None) -> None:
+    """A new release: by its uploader, or by a trusted publisher (named from the release's files)."""
+    from accounts.models import User
+
+    release = Release.objects.filter(pk=release_id).select_related("project").first()
+    if release is None:  # deleted before the task ran
+        return
+    via = (
+        File.objects.filter(release=release).exclude(published_via="").values_list("published_via", flat=True)
+    )
+    published_via = next(iter(via), "")
+    project_event(
+        release.project,
+        "release_created",
+        actor=User.objects.filter(pk=user_id).only("username").first() if user_id else None,
+        actor_name="A trusted publisher" if published_via else "",
+        version=release.version,
+        published_via=published_via,
     )

@@ -159,7 +159,9 @@ def presence(client, name: str) -> dict[str, bool]:
         "simple index": f'href="/simple/{name}/"' in simple_index,
         "simple page": "#sha256=" in client.get(f"/simple/{name}/").content.decode(),
         "simple json": bool(
-            _json(client.get(f"/simple/{name}/", HTTP_ACCEPT="application/vnd.pypi.simple.v1+json")).get("files")
+            _json(client.get(f"/simple/{name}/", HTTP_ACCEPT="application/vnd.pypi.simple.v1+json")).get(
+                "files"
+            )
         ),
         "json api": bool(_json(client.get(f"/pypi/{name}/json")).get("releases")),
         "xmlrpc list": name in {n.lower() for n in rpc(client, "list_packages_with_serial")},

@@ -4,7 +4,23 @@ import json
 
 import pytest
 
+from accounts.models import ApiToken
+from tests.conftest import state
 from tests.oidc_issuer import TestIssuer
+
+
+@pytest.fixture
+def unchanged():
+    """tests.conftest's `unchanged`, also counting API tokens (a refused exchange mints none)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def check():
+        before = (state(), ApiToken.objects.count())
+        yield
+        assert (state(), ApiToken.objects.count()) == before
+
+    return check
 
 
 @pytest.fixture(scope="session")
