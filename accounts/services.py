@@ -154,7 +154,7 @@ _API_KEY_ROW_SQL = (
     "SELECT t.*, u.username AS uploader_username, u.email AS uploader_email,"
     " u.is_active AS uploader_is_active, EXISTS(SELECT 1 FROM account_emailaddress e"
     ' WHERE e.user_id = t.user_id AND e."primary" AND e.verified) AS user_has_verified_email'
-    " FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id"
+    " FROM accounts_apitoken t LEFT JOIN accounts_user u ON u.id = t.user_id"
     " WHERE t.digest = %s AND t.revoked IS NULL"
 )
 
@@ -171,7 +171,13 @@ def token_authenticate(raw: str) -> ApiToken:
     if not looks_like_token(raw):
         raise TokenRejected(INVALID_AUTH)
     token = next(iter(ApiToken.objects.raw(_API_KEY_ROW_SQL, [token_digest(raw)])), None)
-    if token is not None:
+    if token is not None and token.user_id is None:
+        # A trusted publisher's short-lived token: it belongs to its publisher, and has no user.
+        token.user = None
+        token.user_has_verified_email = False
+        if token.publisher_id is None:
+            token = None
+    elif token is not None:
         token.user_has_verified_email = bool(token.user_has_verified_email)
         # A deferred instance: fields not read here load on access, and save() writes only what was read.
         token.user = _deferred(
@@ -182,7 +188,7 @@ def token_authenticate(raw: str) -> ApiToken:
             email=token.uploader_email,
             is_active=bool(token.uploader_is_active),
         )
-    if token is None or not token.user.is_active:
+    if token is None or (token.user is not None and not token.user.is_active):
         raise TokenRejected(INVALID_AUTH)
     if token.expires is not None and token.expires <= timezone.now():
         raise TokenRejected("Invalid API Token: token is expired")
@@ -207,7 +213,7 @@ def token_mark_used(token: ApiToken) -> None:
     if previous is None or now - previous >= LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
         token.last_used = now
-    if previous is None or previous.date() != now.date():
+    if token.user is not None and (previous is None or previous.date() != now.date()):
         security_event_record(user=token.user, kind=SecurityEventKind.TOKEN_USED, detail=token.description)
 
 

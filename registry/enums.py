@@ -12,7 +12,7 @@ class ProjectStatus(models.TextChoices):
 
 # The one home of "public": projects in these states are served to everyone (pages, Simple, JSON, XML-RPC,
 # search, files). Everything else asks `Project.is_public`, `registry.selectors.public_q()` or this set.
-PUBLIC_STATUSES = frozenset({ProjectStatus.ACTIVE})
+PUBLIC_STATUSES = frozenset({ProjectStatus.ACTIVE, ProjectStatus.ARCHIVED})
 
 
 class RoleName(models.TextChoices):

@@ -9,7 +9,7 @@ from packaging.version import Version
 
 from registry.enums import ProjectStatus
 from registry.models import File, Project, Release
-from registry.renderers.simple import file_url, offers_files
+from registry.renderers.simple import file_url
 from registry.selectors import project_roles
 
 NO_DOWNLOADS = {"last_day": -1, "last_week": -1, "last_month": -1}
@@ -155,7 +155,7 @@ def project_document(
     status and drop the files).
     """
     status = {"status": project.status}
-    if not offers_files(project):
+    if not project.is_public:
         return None if version is not None else _withheld_document(project, site_base, status)
     releases = list(Release.objects.filter(project=project))
     if version is None:

@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 from packaging.version import Version
 
-from registry.enums import ProjectStatus
 from registry.models import File, Project
 
 API_VERSION = "1.4"
@@ -75,18 +74,14 @@ def file_url(files_base: str, path: str) -> str:
     return f"{files_base}/packages/{quote(path)}"
 
 
-def offers_files(project: Project) -> bool:
-    """PEP 792: a quarantined project is shown with its status, but none of its files are offered."""
-    return project.status != ProjectStatus.QUARANTINED
-
-
 def project_context(*, project: Project, files_base: str) -> dict:
     """The PEP 691 JSON document of one project; the HTML page renders the same data.
 
     `project-status` is the PEP 792 status (active, archived or quarantined; docs/decisions/
     0001-quarantine-status.md); a quarantined project lists no versions and no files.
     """
-    rows = File.objects.filter(release__project=project) if offers_files(project) else File.objects.none()
+    # Only public projects offer files (PEP 792: a quarantined one is shown with its status, and nothing).
+    rows = File.objects.filter(release__project=project) if project.is_public else File.objects.none()
     rows = rows.values_list(
         "filename",
         "path",
