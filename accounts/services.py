@@ -292,3 +292,20 @@ def sessions_end(*, user_ids: list[int]) -> int:
             engine.SessionStore(session.session_key).delete()
             ended += 1
     return ended
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, reason: str) -> int:
+    """Remove every two-factor method of `user` (authenticator apps, security keys, recovery codes), for the
+    lost-device case: the user logs in with the password and sets two-factor authentication up again.
+
+    The moderators call this (`moderation.services.users_reset_two_factor`, which audits and emails); the
+    security log records it with `reason`. Returns how many methods went.
+    """
+    from allauth.mfa.models import Authenticator
+
+    removed, _ = Authenticator.objects.filter(user=user).delete()
+    security_event_record(
+        user=user, kind=SecurityEventKind.TWO_FACTOR_DISABLED, detail=f"Reset by the moderators: {reason}"
+    )
+    return removed

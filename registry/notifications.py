@@ -36,7 +36,6 @@ PROJECT_EVENTS = (
 ACCOUNT_EVENTS = (
     "pending_publisher_added",
     "pending_publisher_discarded",
-    "two_factor_reset",
     "account_deleted",
 )
 

@@ -5,7 +5,7 @@ A project's report form (`/project/<name>/report/`) is moderation's (`moderation
 
 from django.urls import path
 
-from registry.views import manage, pages, publishing
+from registry.views import account, manage, pages, publishing
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -21,6 +21,7 @@ urlpatterns = [
         manage.invitation_answer,
         name="manage-invitation-answer",
     ),
+    path("manage/account/delete/", account.delete_account, name="manage-account-delete"),
     path("manage/publishing/", publishing.pending_publishers, name="manage-pending-publishers"),
     path(
         "manage/publishing/<int:pk>/remove/",
