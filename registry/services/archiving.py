@@ -20,42 +20,33 @@ from registry.services.journal import journal_record
 from registry.services.permissions import require_owner
 
 
-def _locked(project: Project) -> Project:
-    return Project.objects.select_for_update().get(pk=project.pk)
+def _change(project: Project, actor, *, archive: bool) -> Project:
+    require_owner(project=project, user=actor)
+    # Locked: two Owners clicking at once change (and journal) the status once.
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if (locked.status == ProjectStatus.ARCHIVED) == archive:
+        state = "already archived" if archive else "not archived"
+        raise ManageError(f"Project '{project.name}' is {state}.")
+    status, archived_at = (
+        (ProjectStatus.ARCHIVED, timezone.now()) if archive else (ProjectStatus.ACTIVE, None)
+    )
+    action = ARCHIVED if archive else UNARCHIVED
+    journal_record(
+        locked, (action, None), actor=actor, also_update={"status": status, "archived_at": archived_at}
+    )
+    project.status, project.archived_at, project.last_serial = status, archived_at, locked.last_serial
+    event = "project_archived" if archive else "project_unarchived"
+    notifications.project_event(project, event, actor=actor)
+    return project
 
 
 @transaction.atomic
 def project_archive(*, project: Project, actor) -> Project:
     """Archive `project`; ManageNotPermitted unless `actor` is an Owner, ManageError if it already is."""
-    require_owner(project=project, user=actor)
-    locked = _locked(project)
-    if locked.status == ProjectStatus.ARCHIVED:
-        raise ManageError(f"Project '{project.name}' is already archived.")
-    now = timezone.now()
-    journal_record(
-        locked,
-        (ARCHIVED, None),
-        actor=actor,
-        also_update={"status": ProjectStatus.ARCHIVED, "archived_at": now},
-    )
-    project.status, project.archived_at, project.last_serial = ProjectStatus.ARCHIVED, now, locked.last_serial
-    notifications.project_event(project, "project_archived", actor=actor)
-    return project
+    return _change(project, actor, archive=True)
 
 
 @transaction.atomic
 def project_unarchive(*, project: Project, actor) -> Project:
     """Make an archived project accept uploads again; ManageError if it is not archived."""
-    require_owner(project=project, user=actor)
-    locked = _locked(project)
-    if locked.status != ProjectStatus.ARCHIVED:
-        raise ManageError(f"Project '{project.name}' is not archived.")
-    journal_record(
-        locked,
-        (UNARCHIVED, None),
-        actor=actor,
-        also_update={"status": ProjectStatus.ACTIVE, "archived_at": None},
-    )
-    project.status, project.archived_at, project.last_serial = ProjectStatus.ACTIVE, None, locked.last_serial
-    notifications.project_event(project, "project_unarchived", actor=actor)
-    return project
+    return _change(project, actor, archive=False)
