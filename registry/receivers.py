@@ -10,9 +10,9 @@ from registry.models import Project
 
 @receiver(signals.release_created)
 def on_release_created(sender, project_id, release_id, user_id, **kwargs):
-    from registry.tasks import notify_release_created
-
-    notify_release_created.delay(release_id=release_id, user_id=user_id)
+    # Rendered here, after the upload committed (a worker could not see an uncommitted release in tests);
+    # only the sending is a task.
+    notifications.release_created(release_id=release_id, user_id=user_id)
 
 
 @receiver(token_created)

@@ -4,7 +4,6 @@ import logging
 
 from celery import shared_task
 
-from registry import notifications
 from registry.services.files import stored_files_delete
 from registry.services.maintenance import purge_stale_upload_files
 
@@ -27,9 +26,3 @@ def delete_stored_files(*, paths: list[str]) -> int:
     deleted = stored_files_delete(paths=paths)
     logger.info("deleted %d stored files", deleted)
     return deleted
-
-
-@shared_task
-def notify_release_created(*, release_id: int, user_id: int | None) -> None:
-    """Tell the Owners of a new release (a task: rendering and addressing stay off the upload's path)."""
-    notifications.release_created(release_id=release_id, user_id=user_id)

@@ -23,9 +23,9 @@ def test_query_budget(upload, alice_token, django_assert_max_num_queries):
     scoring = SCORING_QUERIES if app.conf.task_always_eager else 0
     # Its first release asks whether a name claim is open on the project (claims flag releases): one more.
     claims = 1
-    # A new release emails its Owners from a task (eager without REDIS_URL): the release, its files'
-    # publisher, the uploader and the Owners' addresses.
-    notify = 4 if app.conf.task_always_eager else 0
+    # A new release emails its Owners after the commit: the release, its files' publisher, the uploader and
+    # the Owners' addresses.
+    notify = 4
 
     def send(dist):
         return upload(dist, token=alice_token, keep_release_email=True)
