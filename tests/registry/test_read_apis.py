@@ -180,6 +180,7 @@ def test_index_lists_projects_with_serials(client, published):
 def test_quarantined_projects_show_their_status_and_no_files(client, published):
     """PEP 792 (docs/decisions/0001-quarantine-status.md): the project answers with `quarantined` and offers
     nothing; it is left out of the index, as Warehouse does."""
+    info_keys = set(client.get("/pypi/demo/json").json()["info"])
     published.status = "quarantined"
     published.save()
     from registry import cache
@@ -201,6 +202,7 @@ def test_quarantined_projects_show_their_status_and_no_files(client, published):
     api = client.get("/pypi/demo/json").json()
     assert (api["project-status"], api["releases"], api["urls"]) == ({"status": "quarantined"}, {}, [])
     assert api["info"]["name"] == "demo" and api["info"]["description"] is None
+    assert set(api["info"]) == info_keys  # the withheld document keeps the keys of `info`
     assert client.get("/pypi/demo/1.0/json").status_code == 404
     path = File.objects.filter(release__project=published).first().path
     assert client.get(f"/packages/{path}").status_code == 404
