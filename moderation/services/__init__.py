@@ -11,6 +11,7 @@
 
 from moderation.services.accounts import users_reset_two_factor
 from moderation.services.actions import (
+    name_prohibit,
     names_prohibit,
     owners_of,
     projects_of_users,
@@ -42,6 +43,7 @@ __all__ = [
     "flag_set",
     "list_entry_delete",
     "list_entry_save",
+    "name_prohibit",
     "names_prohibit",
     "needs_second_moderator",
     "owners_of",

@@ -22,8 +22,8 @@ from moderation.enums import MODERATORS_GROUP
 from moderation.models import AuditEntry, ProhibitedProjectName
 from registry.models import JournalEntry, Project, Role, RoleInvitation
 from tests import builders
-from tests.claims.conftest import CLAIM_TEXTS, mails_to
-from tests.conftest import wait_for
+from tests.claims.conftest import CLAIM_TEXTS
+from tests.conftest import mails_to, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
