@@ -14,7 +14,7 @@ from registry.models import JournalEntry, Project, Role
 from tests import builders
 from tests.conftest import committing
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 @pytest.fixture

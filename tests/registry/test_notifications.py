@@ -25,7 +25,7 @@ from registry.services.roles import invitation_accept, role_change, role_invite,
 from tests import builders
 from tests.conftest import wait_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 SITE = "http://127.0.0.1:8765"
 URL = re.compile(r"https?://[^\s\"'<>)]+")

@@ -8,7 +8,7 @@ from registry.enums import ProjectStatus, RoleName
 from registry.models import JournalEntry, Project, Role, TrustedPublisher
 from tests.conftest import committing
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 GITHUB = {"issuer": "github", "owner": "octo", "repository": "widgets", "workflow": "release.yml"}
 

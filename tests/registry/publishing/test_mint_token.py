@@ -15,7 +15,7 @@ from registry.enums import RoleName
 from registry.models import Project, Role, TrustedPublisher
 from registry.services.publishing import PublisherFields, pending_publisher_add, publisher_add
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 @pytest.fixture

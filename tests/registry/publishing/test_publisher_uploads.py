@@ -10,7 +10,7 @@ from registry.services.archiving import project_archive
 from registry.services.publishing import PublisherFields, publisher_add
 from tests import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 @pytest.fixture
