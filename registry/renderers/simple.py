@@ -78,7 +78,7 @@ def project_context(*, project: Project, files_base: str) -> dict:
     """The PEP 691 JSON document of one project; the HTML page renders the same data.
 
     `project-status` is the PEP 792 status (active, archived or quarantined; docs/decisions/
-    0001-quarantine-status.md); a quarantined project lists no versions and no files.
+    0006-quarantine-status.md); a quarantined project lists no versions and no files.
     """
     # Only public projects offer files (PEP 792: a quarantined one is shown with its status, and nothing).
     rows = File.objects.filter(release__project=project) if project.is_public else File.objects.none()

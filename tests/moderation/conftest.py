@@ -100,7 +100,7 @@ def presence(client, name: str) -> dict[str, bool]:
     """Where project `name` (normalized) shows: every API, page, download and the search.
 
     The Simple and JSON APIs count when they offer files: a quarantined project still answers there, with its
-    PEP 792 status and no files (docs/decisions/0001-quarantine-status.md).
+    PEP 792 status and no files (docs/decisions/0006-quarantine-status.md).
     """
     from registry.models import File
 

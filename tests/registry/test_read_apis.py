@@ -180,7 +180,7 @@ def test_index_lists_projects_with_serials(client, published):
 
 
 def test_quarantined_projects_show_their_status_and_no_files(client, published):
-    """PEP 792 (docs/decisions/0001-quarantine-status.md): the project answers with `quarantined` and offers
+    """PEP 792 (docs/decisions/0006-quarantine-status.md): the project answers with `quarantined` and offers
     nothing; it is left out of the index, as Warehouse does."""
     info_keys = set(client.get("/pypi/demo/json").json()["info"])
     published.status = "quarantined"
