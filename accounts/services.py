@@ -54,7 +54,7 @@ def has_verified_primary_email(user: User) -> bool:
     return EmailAddress.objects.filter(user=user, primary=True, verified=True).exists()
 
 
-# PyPI's wording (PROTOCOLS.md §7.2); the generic one covers managing collaborators, name claims and the rest.
+# PyPI's wording; the generic one covers managing collaborators, name claims and the rest.
 VERIFY_TO_ACT = "You must verify your primary email address before you can perform this action."
 VERIFY_TO_CREATE_TOKEN = "Verify your email to create an API token."  # noqa: S105 (a message)
 VERIFY_TO_ENABLE_2FA = "Verify your email to modify two factor authentication."
@@ -171,7 +171,7 @@ def token_authenticate(raw: str) -> ApiToken:
     The token comes annotated with what upload asks of its user next, in the same query:
     `user_has_verified_email` (uploads happen many times a second; two-factor is asked only when required).
     Raises TokenRejected: unknown, revoked or malformed tokens and inactive users get PyPI's generic
-    message; an expired token says so (PROTOCOLS.md §1.3).
+    message; an expired token says so (Warehouse's macaroon caveats).
     """
     raw = raw.strip()
     if not looks_like_token(raw):
@@ -243,9 +243,9 @@ def token_revoke(*, token: ApiToken, ip_address: str | None = None, user_agent: 
 
 @transaction.atomic
 def user_freeze(*, user: User, reason: str, end_sessions: bool = True) -> bool:
-    """Stop an account: it cannot log in (allauth answers as for a wrong password, BAD_INPUTS J11) nor reach
-    the admin, its live API tokens are revoked and its sessions end. The security log records it with
-    `reason`. Returns whether the account was active before, which `user_unfreeze` needs to restore it.
+    """Stop an account: it cannot log in (allauth answers as for a wrong password, so its state does not leak)
+    nor reach the admin, its live API tokens are revoked and its sessions end. The security log records it
+    with `reason`. Returns whether the account was active before, which `user_unfreeze` needs to restore it.
     `end_sessions=False` leaves the sessions to one `sessions_end` call for a whole batch of accounts.
 
     The moderation services call this and do the rest (the freeze record, quarantining the account's

@@ -35,7 +35,7 @@ class InvitationStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-# Journal actions of quarantine (PROTOCOLS.md §4.1); mirrors see the first even while a project is hidden.
+# Journal actions of quarantine (Warehouse's); mirrors see the first even while a project is hidden.
 QUARANTINED = "project quarantined"
 QUARANTINE_CLEARED = "project quarantine cleared"
 # Journal actions of archiving (PEP 792 `archived`): the serial moves, so caches and mirrors see the status.

@@ -133,7 +133,7 @@ def upload_authorize(
     """Check that the token's user may upload this request's project, creating it if it is new.
 
     Raises UploadNotPermitted (403), InvalidUpload (400), RateLimited (429: too many new projects from this
-    user or `ip_address`, PROTOCOLS.md §1.7) and the name-policy errors of new projects.
+    user or `ip_address`) and the name-policy errors of new projects.
     """
     if token.publisher_id is not None:
         return _publisher_target(token, request)
@@ -219,7 +219,8 @@ def _new_project_target(token: ApiToken, request: UploadRequest, ip_address: str
 
 
 def _check_account(token: ApiToken) -> None:
-    """Verified primary email and, when the site requires it, two-factor authentication (rows 12-13)."""
+    """Verified primary email and, when the site requires it, two-factor authentication (Warehouse's
+    `_ensure_user_can_upload` order)."""
     user = token.user
     if not token.user_has_verified_email:
         raise UploadNotPermitted(
@@ -326,7 +327,7 @@ def _existing_file(upload: ValidatedUpload) -> File | None:
 
 
 def _already_exists(upload: ValidatedUpload) -> str:
-    # twine --skip-existing recognises this message by its start (PROTOCOLS.md §1.6): keep it.
+    # twine --skip-existing recognises this message by its start (twine's `skip_upload`): keep it.
     return (
         f"File already exists ('{upload.filename}', with blake2_256 hash "
         f"'{upload.file.blake2_256_digest}'). {FILE_REUSE_HELP}"
