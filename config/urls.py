@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from registry.protocols import files, json, simple, upload, xmlrpc
+from registry.protocols import files, json, oidc, simple, upload, xmlrpc
 
 urlpatterns = [
     # The names reverse to the canonical URLs (with the slash); the forms without it are answered too.
@@ -20,6 +20,9 @@ urlpatterns = [
     path("legacy/", upload.legacy_upload, name="upload"),
     path("legacy", upload.legacy_upload_without_slash, name="upload-without-slash"),
     re_path(r"^(?:pypi|RPC2)/?$", xmlrpc.rpc, name="xmlrpc"),
+    # Trusted publishing (PyPI's paths, with or without the trailing slash).
+    re_path(r"^_/oidc/audience/?$", oidc.audience, name="oidc-audience"),
+    re_path(r"^_/oidc/(?:github/)?mint-token/?$", oidc.mint_token, name="oidc-mint-token"),
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("wharf/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     # Wharf's account pages first: its sign-up and email pages take the place of allauth's.
