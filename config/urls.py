@@ -14,6 +14,7 @@ urlpatterns = [
     path("legacy/", upload.legacy_upload, name="upload"),
     path("legacy", upload.legacy_upload_without_slash),
     re_path(r"^(?:pypi|RPC2)/?$", xmlrpc.rpc, name="xmlrpc"),
+    path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
     # Wharf's account pages first: its sign-up and email pages take the place of allauth's.
     path("accounts/", include("accounts.urls")),
@@ -23,3 +24,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("registry.urls")),
 ]
+
+# Under /api/ these answer in the REST API's error format; elsewhere, Django's pages.
+handler404 = "config.api.not_found"
+handler500 = "config.api.server_error"

@@ -16,8 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.enums import TokenPermission
 from accounts.models import ApiToken, User
-from accounts.services import has_two_factor, token_mark_used
+from accounts.services import has_two_factor, token_mark_used, token_permission_refusal
 from moderation import policy
 from registry import ratelimits, signals, storage
 from registry.enums import PackageType, ProjectStatus, RoleName
@@ -62,6 +63,8 @@ def upload_authorize(
     Raises UploadNotPermitted (403), InvalidUpload (400), RateLimited (429: too many new projects from this
     user or `ip_address`, PROTOCOLS.md §1.7) and the name-policy errors of new projects.
     """
+    if not token.allows(TokenPermission.UPLOAD):
+        raise UploadNotPermitted(token_permission_refusal(TokenPermission.UPLOAD))
     user = token.user
     project = project_with_role(name=request.name, user=user)
     if project is None:

@@ -19,9 +19,12 @@ from tests import builders
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
-def create(client, description="ci", scope="account", expires_on=""):
+def create(client, description="ci", scope="account", expires_on="", permissions=("upload",), follow=True):
+    """POST the form and follow the redirect to the page that shows the new token (Post/Redirect/Get)."""
     return client.post(
-        "/accounts/tokens/", {"description": description, "scope": scope, "expires_on": expires_on}
+        "/accounts/tokens/",
+        {"description": description, "scope": scope, "expires_on": expires_on, "permissions": permissions},
+        follow=follow,
     )
 
 
@@ -55,7 +58,11 @@ def test_create_account_token_shown_once(client, sign_in, alice):
     listing = client.get("/accounts/tokens/").content.decode()
     assert "laptop" in listing and "Whole account" in listing and raw not in listing
     event = SecurityEvent.objects.get(kind=SecurityEventKind.TOKEN_CREATED)
-    assert (event.user, event.detail, event.ip_address) == (alice, "laptop (Whole account)", "127.0.0.1")
+    assert (event.user, event.detail, event.ip_address) == (
+        alice,
+        "laptop (Whole account; upload)",
+        "127.0.0.1",
+    )
 
 
 def test_create_project_token_with_expiry(client, sign_in, alice, demo):
@@ -127,7 +134,7 @@ def test_unverified_account_cannot_create_tokens(client, sign_in, alice):
 def test_token_creation_asks_for_the_password_after_a_while(client, sign_in, alice, settings):
     sign_in(alice)
     settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0
-    response = create(client, "later")
+    response = create(client, "later", follow=False)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
     assert ApiToken.objects.count() == 0
     # Confirming the password resumes the suspended request: the token is created and shown.
@@ -141,6 +148,9 @@ def test_revoke(client, sign_in, alice, upload):
     sign_in(alice)
     raw = shown_token(create(client, "ci"))
     token = ApiToken.objects.get()
+    confirmation = client.get(f"/accounts/tokens/{token.pk}/revoke/")
+    assert "Revoke the token 'ci'?" in confirmation.content.decode()
+    assert ApiToken.objects.get().revoked is None
     response = client.post(f"/accounts/tokens/{token.pk}/revoke/")
     assert response.status_code == 302
     token.refresh_from_db()
@@ -202,7 +212,7 @@ def test_mint_token_uses_the_same_service(alice, demo, capsys):
     assert raw.startswith("wharf-") and token.digest == token_digest(raw)
     assert (token.description, token.project) == ("cli", demo)
     assert SecurityEvent.objects.filter(
-        kind=SecurityEventKind.TOKEN_CREATED, detail="cli (Project: demo)"
+        kind=SecurityEventKind.TOKEN_CREATED, detail="cli (Project: demo; upload)"
     ).exists()
 
 
@@ -212,4 +222,4 @@ def test_token_list_query_count(client, sign_in, alice, demo, make_token, django
         make_token(alice, description=f"t{number}", project=demo if number % 2 else None)
     with django_assert_max_num_queries(12):
         page = client.get("/accounts/tokens/")
-    assert page.content.decode().count("Revoke</button>") == 5
+    assert page.content.decode().count("Revoke…</button>") == 5
