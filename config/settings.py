@@ -315,6 +315,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "registry.enums.ProjectStatus",
         "CollaboratorStatusEnum": ["active", "invited"],
+        "InvitationStatusEnum": "registry.enums.InvitationStatus",
+        "ReportStateEnum": "moderation.enums.ReportState",
+        "PendingActionStateEnum": "moderation.enums.PendingActionState",
+        "ClaimStateEnum": "moderation.claims.enums.ClaimState",
+        "ClaimKindEnum": "moderation.claims.enums.ClaimKind",
+        "PendingActionKindEnum": "moderation.enums.PendingActionKind",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api.error_responses"],
 }
