@@ -4,7 +4,7 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from packaging.version import InvalidVersion, Version
 
-from registry.enums import InvitationStatus, PackageType, ProjectStatus, RoleName
+from registry.enums import PUBLIC_STATUSES, InvitationStatus, PackageType, RoleName
 from registry.models import File, JournalEntry, Project, Release, Role, RoleInvitation
 from registry.names import normalize
 
@@ -16,7 +16,7 @@ def project_get(*, name: str) -> Project | None:
 
 def public_q(through: str = "") -> Q:
     """The filter that keeps public projects; `through` reaches them over a relation (`"project__"`)."""
-    return Q(**{f"{through}status__in": [ProjectStatus.ACTIVE]})
+    return Q(**{f"{through}status__in": PUBLIC_STATUSES})
 
 
 def public_projects() -> QuerySet[Project]:
@@ -66,9 +66,7 @@ def project_serial(*, normalized_name: str) -> int | None:
 def recent_releases(*, limit: int) -> list[Release]:
     """The newest releases of public projects, newest first."""
     return list(
-        Release.objects.filter(project__status=ProjectStatus.ACTIVE)
-        .select_related("project")
-        .order_by("-created")[:limit]
+        Release.objects.filter(public_q("project__")).select_related("project").order_by("-created")[:limit]
     )
 
 
