@@ -13,10 +13,8 @@ from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import BaseThrottle
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.adapter import request_origin
-from accounts.authentication import request_token
 from accounts.exceptions import AccountError, EmailNotVerified, TokenNotPermitted
 from moderation.claims.exceptions import ClaimConflict, ClaimError, TransitionRefused
 from moderation.exceptions import (
@@ -56,6 +54,9 @@ class DomainError(exceptions.APIException):
 
 def exception_handler(exc, context):
     """DRF's handler, with the services' errors mapped to statuses and every body made `{detail, code}`."""
+    # Imported here: REST framework's views module reads the settings that name this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     for error_class, status, code in DOMAIN_ERRORS:
         if isinstance(exc, error_class):
             exc = DomainError(getattr(exc, "reason", None) or exc.message, status=status, code=code)
@@ -102,6 +103,8 @@ class ApiRateThrottle(BaseThrottle):
     worker sees the same numbers."""
 
     def allow_request(self, request, view):
+        from accounts.authentication import request_token  # see exception_handler
+
         token = request_token(request)
         if token is not None:
             self.key, scope, rate = f"token:{token.pk}", "api", settings.WHARF_API_RATE

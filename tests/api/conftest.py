@@ -11,14 +11,13 @@ import json
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from moderation.enums import MODERATORS_GROUP
 from registry.models import Project, Role
 from tests import builders
 from tests.conftest import committing
+from tests.moderation.conftest import admin_as, make_moderator  # noqa: F401 (fixtures)
 
 ALL = ("upload", "manage", "tokens")
 
@@ -63,21 +62,9 @@ class World:
 
 
 @pytest.fixture
-def make_moderator(make_user):
-    def make(username: str = "molly"):
-        user = make_user(username)
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-        user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-        return type(user).objects.get(pk=user.pk)  # fresh permission cache
-
-    return make
-
-
-@pytest.fixture
-def world(make_user, make_token, make_moderator, upload) -> World:
+def world(make_user, make_token, make_moderator, upload) -> World:  # noqa: F811 (the imported fixture)
     alice, mary, bob = make_user("alice"), make_user("mary"), make_user("bob")
-    moderator = make_moderator()
+    moderator = make_moderator("molly")
     publish = make_token(alice, description="publish")
     dists = (builders.wheel("demo", "1.0"), builders.sdist("demo", "1.0"), builders.wheel("other", "1.0"))
     for dist in dists:
