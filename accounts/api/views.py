@@ -8,7 +8,7 @@ tokens of its own project, and creates tokens with at most its own permissions a
 
 from allauth.account.models import EmailAddress
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -71,6 +71,7 @@ def _tokens(request):
     return tokens
 
 
+@extend_schema_view(get=extend_schema(summary="The caller's live API tokens"))
 class TokenListView(generics.ListCreateAPIView):
     permission_classes = [requires(TokenPermission.TOKENS)]
     serializer_class = TokenSerializer
@@ -80,10 +81,6 @@ class TokenListView(generics.ListCreateAPIView):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
             return ApiToken.objects.none()
         return _tokens(self.request)
-
-    @extend_schema(summary="The caller's live API tokens")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=TokenCreateSerializer,

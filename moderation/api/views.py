@@ -94,6 +94,7 @@ class ReportFilter(django_filters.FilterSet):
         fields = ["status", "reason"]
 
 
+@extend_schema_view(get=extend_schema(summary="Reports, newest first (filters: status, reason)"))
 class ReportQueueView(generics.ListAPIView):
     permission_classes = [moderates("view_report")]
     serializer_class = QueueReportSerializer
@@ -101,10 +102,6 @@ class ReportQueueView(generics.ListAPIView):
 
     def get_queryset(self):
         return Report.objects.select_related("reporter", "resolved_by").order_by("-created", "-id")
-
-    @extend_schema(summary="Reports, newest first (filters: status, reason)")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class ReportDismissView(APIView):
@@ -325,6 +322,7 @@ class BulkUsersView(APIView):
 # --- admin flags -------------------------------------------------------------------------------------------
 
 
+@extend_schema_view(get=extend_schema(summary="Admin flags: registration and upload freezes, read-only mode"))
 class FlagListView(generics.ListAPIView):
     permission_classes = [moderates("view_adminflag")]
     serializer_class = FlagSerializer
@@ -332,10 +330,6 @@ class FlagListView(generics.ListAPIView):
 
     def get_queryset(self):
         return AdminFlag.objects.select_related("updated_by").order_by("id")
-
-    @extend_schema(summary="Admin flags: registration, project and upload freezes, read-only mode")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class FlagDetailView(APIView):
@@ -360,6 +354,7 @@ class FlagDetailView(APIView):
 # --- requests waiting for a second moderator ---------------------------------------------------------------
 
 
+@extend_schema_view(get=extend_schema(summary="Requests waiting for a second moderator"))
 class PendingListView(generics.ListAPIView):
     permission_classes = [moderates("view_pendingaction")]
     serializer_class = PendingActionSerializer
@@ -369,10 +364,6 @@ class PendingListView(generics.ListAPIView):
         return PendingAction.objects.filter(state=PendingActionState.PENDING).select_related(
             "requested_by", "decided_by"
         )
-
-    @extend_schema(summary="Requests waiting for a second moderator")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class PendingDecideView(APIView):

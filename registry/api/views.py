@@ -8,7 +8,7 @@ may do what (Owners for everything but leaving) and write the journal; their ref
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -93,6 +93,7 @@ def _valid(serializer_class, request) -> dict:
 # --- projects ----------------------------------------------------------------------------------------------
 
 
+@extend_schema_view(get=extend_schema(summary="Projects, by name (filter: owner)"))
 class ProjectListView(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = ProjectSummarySerializer
@@ -103,10 +104,6 @@ class ProjectListView(generics.ListAPIView):
         return selectors.visible_projects(user=self.request.user, moderator=moderator).order_by(
             "normalized_name"
         )
-
-    @extend_schema(summary="Projects, by name (filter: owner)")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class ProjectDetailView(APIView):
@@ -287,6 +284,7 @@ class CollaboratorDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema_view(get=extend_schema(summary="Your open invitations"))
 class InvitationListView(generics.ListAPIView):
     permission_classes = [requires(MANAGE, account_wide=True)]
     serializer_class = InvitationSerializer
@@ -296,10 +294,6 @@ class InvitationListView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
             return RoleInvitation.objects.none()
         return selectors.invitations_for_user(user=self.request.user)
-
-    @extend_schema(summary="Your open invitations")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class InvitationAnswerView(APIView):
@@ -318,6 +312,7 @@ class InvitationAnswerView(APIView):
         return Response(InvitationSerializer(get_object_or_404(RoleInvitation, pk=pk)).data)
 
 
+@extend_schema_view(get=extend_schema(summary="The project's journal, oldest first (filter: since)"))
 class JournalView(generics.ListAPIView):
     permission_classes = [requires(MANAGE)]
     serializer_class = JournalEntrySerializer
@@ -329,10 +324,3 @@ class JournalView(generics.ListAPIView):
         project = managed_project(self.request, self.kwargs["name"])
         _require_role(self.request, project)
         return selectors.project_journal(project=project).order_by("id")
-
-    @extend_schema(
-        summary="The project's journal, oldest first",
-        parameters=[OpenApiParameter("since", int, description="Only entries after this serial.")],
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)

@@ -2,7 +2,7 @@
 permission, account-wide tokens). Thin views over `registry.services.projects.name_decision` and
 `moderation.claims.services`, as the name check page and the claim pages."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -40,6 +40,7 @@ class NameView(APIView):
         return Response(NameSerializer(data).data)
 
 
+@extend_schema_view(get=extend_schema(summary="Your name claims, newest first"))
 class ClaimListView(generics.ListCreateAPIView):
     permission_classes = [requires(TokenPermission.MANAGE, account_wide=True)]
     serializer_class = ClaimSerializer
@@ -49,10 +50,6 @@ class ClaimListView(generics.ListCreateAPIView):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
             return Claim.objects.none()
         return Claim.objects.filter(claimant=self.request.user).order_by("-created", "-id")
-
-    @extend_schema(summary="Your name claims, newest first")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=ClaimCreateSerializer,
