@@ -1,8 +1,7 @@
 """The journal: one entry per change, whose id is the serial mirrors follow."""
 
-from django.db import connection, transaction
+from django.db import connection
 
-from registry import cache
 from registry.models import JournalEntry, Project
 
 # Any constant works; it names the lock that keeps serials in commit order on PostgreSQL.
@@ -39,5 +38,4 @@ def journal_record(
     serial = max(entry.id for entry in entries)
     Project.objects.filter(pk=project.pk).update(last_serial=serial, **(also_update or {}))
     project.last_serial = serial
-    transaction.on_commit(lambda: cache.serial_changed(project.normalized_name, serial))
     return entries
