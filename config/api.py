@@ -59,7 +59,7 @@ def exception_handler(exc, context):
 
     for error_class, status, code in DOMAIN_ERRORS:
         if isinstance(exc, error_class):
-            exc = DomainError(getattr(exc, "reason", None) or exc.message, status=status, code=code)
+            exc = DomainError(exc.message, status=status, code=code)
             break
     if isinstance(exc, exceptions.Throttled):
         exc.detail = exceptions.ErrorDetail(
