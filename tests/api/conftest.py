@@ -1,9 +1,11 @@
 """Fixtures of the REST API tests: a JSON client, and the actors every endpoint is tried with.
 
-`world` publishes `demo` 1.0 (Owner alice, Maintainer mary) and `other` (Owner alice) through the upload
-API, and gives each actor a token with every permission it may hold: anonymous, bob (no role), mary
-(Maintainer), alice (Owner), moderator (the Moderators group, staff), a token of alice's scoped to `other`,
-expired and revoked tokens of alice's, and alice's upload-only token.
+`world` holds `demo` 1.0 (a wheel and an sdist; Owner alice, Maintainer mary) and `other` 1.0 (a wheel and an
+sdist; Owner alice), and gives each actor a token with every permission it may hold: anonymous, bob (no role),
+mary (Maintainer), alice (Owner), molly (the Moderators group, staff), a token of alice's scoped to `other`,
+expired and revoked tokens of alice's, and alice's upload-only token. The projects are written as an upload
+writes them (rows, journal) without going through it: uploads are the upload tests' and the end-to-end
+tests' subject, and skipping them keeps this suite fast.
 """
 
 import datetime as dt
@@ -14,7 +16,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from registry.models import Project, Role
+from registry import storage
+from registry.models import File, Project, Release, Role, UsedFilename
+from registry.services.journal import journal_record
 from tests import builders
 from tests.conftest import committing
 from tests.moderation.conftest import admin_as, make_moderator  # noqa: F401 (fixtures)
@@ -61,15 +65,46 @@ class World:
     tokens: dict
 
 
+def published(name: str, owner) -> Project:
+    """Project `name` 1.0 with a wheel and an sdist, owned by `owner`, with an upload's rows and journal."""
+    project = Project.objects.create(name=name, normalized_name=name)
+    Role.objects.create(user=owner, project=project, role_name="Owner")
+    release = Release.objects.create(
+        project=project,
+        version="1.0",
+        canonical_version="1",
+        metadata_version="2.1",
+        summary="A test package",
+    )
+    changes = [("create", None), (f"add Owner {owner.username}", None), ("new release", "1.0")]
+    for dist, kind, python in (
+        (builders.wheel(name), "bdist_wheel", "py3"),
+        (builders.sdist(name), "sdist", "source"),
+    ):
+        File.objects.create(
+            release=release,
+            filename=dist.filename,
+            packagetype=kind,
+            python_version=python,
+            size=len(dist.content),
+            md5_digest=dist.md5,
+            sha256_digest=dist.sha256,
+            blake2_256_digest=dist.blake2_256,
+            path=storage.file_path(blake2_256_digest=dist.blake2_256, filename=dist.filename),
+            uploader=owner,
+        )
+        UsedFilename.objects.create(filename=dist.filename)
+        changes.append((f"add {python} file {dist.filename}", "1.0"))
+    journal_record(project, *changes, actor=owner)
+    return project
+
+
 @pytest.fixture
-def world(make_user, make_token, make_moderator, upload) -> World:  # noqa: F811 (the imported fixture)
+def world(make_user, make_token, make_moderator) -> World:  # noqa: F811 (the imported fixture)
     alice, mary, bob = make_user("alice"), make_user("mary"), make_user("bob")
     moderator = make_moderator("molly")
-    publish = make_token(alice, description="publish")
-    dists = (builders.wheel("demo", "1.0"), builders.sdist("demo", "1.0"), builders.wheel("other", "1.0"))
-    for dist in dists:
-        assert upload(dist, token=publish).status_code == 200
-    demo, other = Project.objects.get(name="demo"), Project.objects.get(name="other")
+    make_token(alice, description="publish")
+    demo, other = published("demo", alice), published("other", alice)
     Role.objects.create(user=mary, project=demo, role_name="Maintainer")
     tokens = {
         "anonymous": None,

@@ -13,7 +13,6 @@ from accounts.models import ApiToken, SecurityEvent
 from moderation.models import AdminFlag, AuditEntry, PendingAction, Report
 from moderation.services import pending_action_request
 from registry.models import JournalEntry, Project, Release, Role
-from tests import builders
 from tests.moderation.conftest import run_action
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -69,9 +68,8 @@ def moderator_admin(admin_as, world):
 
 
 @pytest.fixture
-def twin(world, upload):
-    """`other` gets what `demo` has: release 1.0 with a wheel and an sdist, and mary as Maintainer."""
-    assert upload(builders.sdist("other", "1.0"), token=world.tokens["owner"]).status_code == 200
+def twin(world):
+    """`other` gets what `demo` has: mary as Maintainer."""
     Role.objects.create(user=world.mary, project=world.other, role_name="Maintainer")
     return world
 
