@@ -12,14 +12,15 @@ def token_list(*, user: User) -> QuerySet[ApiToken]:
 
 
 def token_get(*, user: User, token_id: int) -> ApiToken | None:
-    """One live token of `user`; None for anyone else's token, so ids cannot be probed (BAD_INPUTS B16)."""
+    """One live token of `user`; None for anyone else's token, so ids cannot be probed."""
     return user.api_tokens.filter(pk=token_id, revoked__isnull=True).first()
 
 
 def token_scope_projects(*, user: User) -> list:
     """The projects `user` owns or maintains, by name: the scopes a new token may have.
 
-    Read through the reverse relation `user.roles` so that accounts needs no import of registry.
+    The one place accounts reads the registry's roles, through the reverse relation `user.roles`, so that
+    accounts needs no import of registry (docs/decisions/0001-app-boundaries.md).
     """
     roles = user.roles.select_related("project").order_by("project__normalized_name")
     return [role.project for role in roles]
@@ -27,10 +28,8 @@ def token_scope_projects(*, user: User) -> list:
 
 def token_scope_project(*, user: User, name: str):
     """The project called `name` (any spelling of its PEP 503 name) if `user` owns or maintains it."""
-    role = (
-        user.roles.select_related("project").filter(project__normalized_name=canonicalize_name(name)).first()
-    )
-    return role.project if role is not None else None
+    normalized = canonicalize_name(name)
+    return next((p for p in token_scope_projects(user=user) if p.normalized_name == normalized), None)
 
 
 def security_event_list(*, user: User, limit: int = 200) -> list[SecurityEvent]:

@@ -18,7 +18,7 @@ from moderation.claims.api.serializers import (
     NameSerializer,
 )
 from moderation.claims.models import Claim
-from moderation.claims.services import claim_file, claim_refusal
+from moderation.claims.services import claim_file
 from registry.services.projects import name_decision
 
 
@@ -35,7 +35,7 @@ class NameView(APIView):
             "rule": decision.rule.replace("-", "_") if decision.rule else None,
             "conflicts_with": decision.project.name if decision.project else None,
             "message": decision.reason,
-            "claimable": claim_refusal(decision) is None,
+            "claimable": decision.claimable,
         }
         return Response(NameSerializer(data).data)
 
