@@ -261,14 +261,8 @@ def test_permissions_on_the_page(client, sign_in, alice, make_user):
     assert create(client, "none", permissions=()).status_code == 400
 
 
-def test_moderators_see_the_moderate_permission(client, sign_in, make_user):
-    from tests.moderation.conftest import moderators_group
-
-    moderator = make_user("molly")
-    moderator.is_staff = True
-    moderator.save()
-    moderator.groups.add(moderators_group())
-    sign_in(moderator)
+def test_moderators_see_the_moderate_permission(client, sign_in, make_moderator):
+    sign_in(make_moderator("molly"))
     assert 'value="moderate"' in client.get("/accounts/tokens/").content.decode()
     create(client, "queue", permissions=("moderate",))
     assert ApiToken.objects.get().permissions == ["moderate"]

@@ -21,7 +21,7 @@ from registry.models import File, Project, Release, Role, UsedFilename
 from registry.services.journal import journal_record
 from tests import builders
 from tests.conftest import committing
-from tests.moderation.conftest import admin_as, make_moderator  # noqa: F401 (fixtures)
+from tests.moderation.conftest import admin_as  # noqa: F401 (a fixture)
 
 ALL = ("upload", "manage", "tokens")
 
@@ -100,7 +100,7 @@ def published(name: str, owner) -> Project:
 
 
 @pytest.fixture
-def world(make_user, make_token, make_moderator) -> World:  # noqa: F811 (the imported fixture)
+def world(make_user, make_token, make_moderator) -> World:
     alice, mary, bob = make_user("alice"), make_user("mary"), make_user("bob")
     moderator = make_moderator("molly")
     make_token(alice, description="publish")

@@ -15,7 +15,6 @@ from schemathesis.checks import (
 from schemathesis.config import SchemathesisConfig
 
 from registry.models import Project, Release, Role
-from tests.moderation.conftest import moderators_group
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -36,12 +35,12 @@ BOUNDED = settings(
 
 
 @pytest.fixture
-def demo(make_user):
+def demo(make_user, moderators_group):
     """alice, a moderator who owns `demo` 1.0 (rows made directly: uploads are not under test here)."""
     alice = make_user("alice")
     alice.is_staff = True
     alice.save(update_fields=["is_staff"])
-    alice.groups.add(moderators_group())
+    alice.groups.add(moderators_group)
     project = Project.objects.create(name="demo", normalized_name="demo")
     Role.objects.create(user=alice, project=project, role_name="Owner")
     Release.objects.create(project=project, version="1.0", canonical_version="1", metadata_version="2.1")

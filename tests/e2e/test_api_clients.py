@@ -9,7 +9,6 @@ import requests
 
 from accounts.services import token_create, user_create
 from tests.e2e.clients import build_project, installed, pip_install, twine_upload, uv_install
-from tests.moderation.conftest import moderators_group
 
 pytestmark = [pytest.mark.e2e]
 
@@ -21,13 +20,13 @@ def call(wharf: str, method: str, path: str, token: str, json=None) -> requests.
 
 
 @pytest.fixture
-def moderator_token(transactional_db):
+def moderator_token(transactional_db, moderators_group):
     user = user_create(
         username="molly", email="molly@example.com", password="a long password", verified_email=True
     )
     user.is_staff = True
     user.save(update_fields=["is_staff"])
-    user.groups.add(moderators_group())
+    user.groups.add(moderators_group)
     return token_create(user=user, description="moderation", permissions=["moderate"]).raw
 
 
