@@ -89,7 +89,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False  # revoking keeps the row, and the log line, for the record
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.revoked is not None:
+        if obj is not None and (obj.revoked is not None or obj.user_id is None):  # revoked, or a publisher's
             return [*self.readonly_fields, "permissions"]
         return self.readonly_fields
 

@@ -125,3 +125,16 @@ def test_schema_and_offline_docs(client, db):
         assert client.get(url).status_code == 200
     script = client.get("/api/v1/docs/?script=")
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+
+
+def test_trusted_publishing_tokens_only_upload(api, world):
+    from accounts.models import ApiToken
+    from accounts.tokens import new_token, token_digest
+    from registry.models import TrustedPublisher
+
+    raw = new_token()
+    publisher = TrustedPublisher.objects.create(
+        project=world.demo, issuer="https://ci.example.com", kind="generic", added_by=world.alice
+    )
+    ApiToken.objects.create(user=None, publisher=publisher, description="minted", digest=token_digest(raw))
+    error(api("GET", "me/", token=raw), 401, "authentication_failed", "trusted publishing")

@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
     """Tokens gain permissions; every existing token keeps what it could do: upload. The security log
     records permission changes."""
 
-    dependencies = [("accounts", "0004_security_event_freeze")]
+    dependencies = [("accounts", "0005_publisher_tokens")]
 
     operations = [
         migrations.AddField(
