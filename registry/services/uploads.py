@@ -122,7 +122,7 @@ _CREDENTIALS_HELP = {
 def upload_token(authorization: str) -> ApiToken:
     """The live API token of an `Authorization` header; UploadNotPermitted with PyPI's message if none."""
     try:
-        return token_authenticate(token_from_authorization(authorization))
+        return token_authenticate(token_from_authorization(authorization), allow_publisher=True)
     except TokenRejected as error:
         raise UploadNotPermitted(_CREDENTIALS_HELP.get(error.message, error.message)) from None
 
