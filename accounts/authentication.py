@@ -34,12 +34,6 @@ REFUSED = {
 }
 
 
-PUBLISHER_REFUSED = (
-    "This token was minted by trusted publishing and can only upload; the REST API takes an API token from "
-    "/accounts/tokens/."
-)
-
-
 class TokenAuthentication(authentication.BaseAuthentication):
     """An API token in the `Authorization` header; `request.auth` is the ApiToken."""
 
@@ -51,8 +45,6 @@ class TokenAuthentication(authentication.BaseAuthentication):
             token = token_authenticate(token_from_authorization(header))
         except TokenRejected as error:
             raise exceptions.AuthenticationFailed(REFUSED.get(error.message, error.message)) from None
-        if token.user_id is None:
-            raise exceptions.AuthenticationFailed(PUBLISHER_REFUSED)
         # The whole account (upload's lean copy defers its fields): permissions and moderation checks read it.
         token.user = User.objects.get(pk=token.user_id)
         token_mark_used(token)

@@ -272,8 +272,11 @@ _API_KEY_ROW_SQL = sql(
 )
 
 
-def token_authenticate(raw: str) -> ApiToken:
+def token_authenticate(raw: str, *, allow_publisher: bool = False) -> ApiToken:
     """The live token `raw` stands for, with its user.
+
+    Tokens minted by trusted publishing have no user (`token.user` is None, `token.publisher_id` set) and
+    only upload: they authenticate only where the caller says `allow_publisher=True` (the upload service).
 
     The token comes annotated with what upload asks of its user next, in the same query:
     `user_has_verified_email` (uploads happen many times a second; two-factor is asked only when required).
@@ -288,7 +291,7 @@ def token_authenticate(raw: str) -> ApiToken:
         # A trusted publisher's short-lived token: it belongs to its publisher, and has no user.
         token.user = None
         token.user_has_verified_email = False
-        if token.publisher_id is None:
+        if token.publisher_id is None or not allow_publisher:
             token = None
     elif token is not None:
         token.user_has_verified_email = bool(token.user_has_verified_email)

@@ -124,7 +124,7 @@ def upload_token(authorization: str) -> ApiToken:
     """The live API token of an `Authorization` header, if it has the `upload` permission; UploadNotPermitted
     with PyPI's message if there is none, naming the permission if it lacks it."""
     try:
-        token = token_authenticate(token_from_authorization(authorization))
+        token = token_authenticate(token_from_authorization(authorization), allow_publisher=True)
     except TokenRejected as error:
         raise UploadNotPermitted(_CREDENTIALS_HELP.get(error.message, error.message)) from None
     if not token.allows(TokenPermission.UPLOAD):

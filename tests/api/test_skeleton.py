@@ -137,4 +137,4 @@ def test_trusted_publishing_tokens_only_upload(api, world):
         project=world.demo, issuer="https://ci.example.com", kind="generic", added_by=world.alice
     )
     ApiToken.objects.create(user=None, publisher=publisher, description="minted", digest=token_digest(raw))
-    error(api("GET", "me/", token=raw), 401, "authentication_failed", "trusted publishing")
+    error(api("GET", "me/", token=raw), 401, "authentication_failed")
