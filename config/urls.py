@@ -23,6 +23,7 @@ urlpatterns = [
     # Trusted publishing (PyPI's paths, with or without the trailing slash).
     re_path(r"^_/oidc/audience/?$", oidc.audience, name="oidc-audience"),
     re_path(r"^_/oidc/(?:github/)?mint-token/?$", oidc.mint_token, name="oidc-mint-token"),
+    path("api/v1/", include("config.api_urls")),
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("wharf/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     # Wharf's account pages first: its sign-up and email pages take the place of allauth's.
@@ -34,4 +35,6 @@ urlpatterns = [
     path("", include("registry.urls")),
 ]
 
-handler500 = "config.errors.server_error"
+# Under /api/ these answer in the REST API's error format; elsewhere, Django's pages.
+handler404 = "config.api.not_found"
+handler500 = "config.api.server_error"

@@ -2,7 +2,7 @@
    without it; with it:
    - narrow screens get one "Menu" button instead of rows of links (the <html> element gets the class "js"
      at once, so the stylesheet can fold the menu before the first paint);
-   - buttons with data-copy="TEXT" (or data-copy-from="ID") copy to the clipboard and say so;
+   - buttons with data-copy-text="TEXT" (or data-copy-from="ID") copy to the clipboard and say so;
    - while the index refuses writes (<body data-writes-closed="REASON">), every POST form that is not marked
      data-open-when-closed is disabled before anyone types into it, with the reason above it;
    - a form with data-confirm="QUESTION" asks before it is sent. */
@@ -40,11 +40,11 @@
   }
 
   function setUpCopyButtons() {
-    document.querySelectorAll("button[data-copy], button[data-copy-from]").forEach(function (button) {
+    document.querySelectorAll("button[data-copy-text], button[data-copy-from]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {
         var source = button.dataset.copyFrom && document.getElementById(button.dataset.copyFrom);
-        var text = source ? source.textContent.trim() : button.dataset.copy;
+        var text = source ? source.textContent.trim() : button.dataset.copyText;
         var label = button.textContent;
         copyText(text).then(function () {
           button.textContent = "Copied";

@@ -62,7 +62,7 @@ def test_project_page_shows_authors_and_short_digests(client, publish):
     assert "&lt;Alice Example" not in body
     # The SHA256 short, a copy button (shown by the script) with the whole digest, every digest on demand.
     assert f'<code title="{dist.sha256}">{dist.sha256[:12]}…</code>' in body
-    assert f'data-copy="{dist.sha256}"' in body
+    assert f'data-copy-text="{dist.sha256}"' in body
     assert "<summary>All digests</summary>" in body and f"<dd>{dist.blake2_256}</dd>" in body
 
 
