@@ -164,7 +164,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("WHARF_CELERY_QUEUE", "wharf")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
-    "purge-stale-uploads": {"task": "registry.tasks.purge_stale_uploads", "schedule": 3600.0},
+    # Package storage against the file rows, reported in the worker's log (python manage.py check_storage).
+    "check-storage": {"task": "registry.tasks.check_storage", "schedule": 24 * 3600.0},
     # Name claims: move cases whose deadline passed, re-send owner emails, remind moderators (hourly).
     "claims-deadlines": {"task": "moderation.claims.tasks.run_claim_deadlines", "schedule": 3600.0},
 }
@@ -228,6 +229,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MIB = 1024 * 1024
 WHARF_MAX_FILE_SIZE = env_int("WHARF_MAX_FILE_SIZE", 100 * MIB)
 WHARF_MAX_PROJECT_SIZE = env_int("WHARF_MAX_PROJECT_SIZE", 10 * 1024 * MIB)
+# The most partial uploads (FILE_UPLOAD_TEMP_DIR) may hold at once; past it uploads answer 503, Retry-After.
+WHARF_PARTIAL_UPLOADS_MAX_BYTES = env_int("WHARF_PARTIAL_UPLOADS_MAX_BYTES", 10 * WHARF_MAX_FILE_SIZE)
 WHARF_RELEASE_UPLOAD_WINDOW_DAYS = env_int("WHARF_RELEASE_UPLOAD_WINDOW_DAYS", 14)
 WHARF_REQUIRE_2FA_FOR_UPLOAD = env_bool("WHARF_REQUIRE_2FA_FOR_UPLOAD", False)
 # Collaborator invitations (project manage pages) can be accepted for this many days.

@@ -9,6 +9,7 @@ from registry.exceptions import (
     InvalidUpload,
     NameConflict,
     RateLimited,
+    ServerBusy,
     UploadError,
     UploadNotPermitted,
 )
@@ -19,6 +20,7 @@ STATUS_BY_ERROR = {
     NameConflict: 409,
     RateLimited: 429,
     IndexReadOnly: 503,
+    ServerBusy: 503,
 }
 
 
@@ -46,4 +48,7 @@ def message_response(status: int, message: str, request=None) -> HttpResponse:
 
 def error_response(error: UploadError, request=None) -> HttpResponse:
     status = next(code for kind, code in STATUS_BY_ERROR.items() if isinstance(error, kind))
-    return message_response(status, error.message, request)
+    response = message_response(status, error.message, request)
+    if error.retry_after is not None:
+        response["Retry-After"] = str(error.retry_after)
+    return response

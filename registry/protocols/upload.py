@@ -7,7 +7,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.adapter import request_origin
 from moderation import policy
-from registry.exceptions import IndexReadOnly, UploadError, UploadNotPermitted
+from registry import killpoints
+from registry.exceptions import IndexReadOnly, ServerBusy, UploadError, UploadNotPermitted
 from registry.protocols.auth import upload_token
 from registry.protocols.responses import error_response, message_response
 from registry.services.uploads import upload_authorize, upload_publish
@@ -57,9 +58,12 @@ def legacy_upload(request):
                 request=upload_request, file=received.file, max_file_size=target.max_file_size
             )
             upload_publish(target=target, upload=validated, user_agent=user_agent, ip_address=ip_address)
+    except ServerBusy as error:
+        _drain(request)
+        return error_response(error, request)
     except UploadError as error:
         return error_response(error, request)
-    return HttpResponse("OK\n", content_type="text/plain")
+    return killpoints.after_response(HttpResponse("OK\n", content_type="text/plain"), "upload-after-response")
 
 
 def legacy_upload_without_slash(request):

@@ -2,8 +2,9 @@
 
 `upload_authorize` runs the identity-dependent checks of PROTOCOLS.md §1.4 (rows 9-13) before any time is
 spent on the file; `upload_publish` runs the remaining database checks (rows 23, 25-28) and writes.
-Nothing is written unless every check passed: files are stored first and removed again if the transaction
-fails, so a refused upload leaves no row and no file behind.
+Nothing is written unless every check passed: files are stored first, under a storage intent committed
+before them, and removed again if the transaction fails, so a refused upload leaves no row and no file
+behind, and a crashed one nothing the intents sweep does not find (`registry.services.intents`).
 """
 
 import hashlib
@@ -19,12 +20,13 @@ from django.utils import timezone
 from accounts.models import ApiToken, User
 from accounts.services import has_two_factor, token_mark_used
 from moderation import policy
-from registry import ratelimits, signals, storage
+from registry import killpoints, ratelimits, signals, storage
 from registry.enums import PackageType, ProjectStatus, RoleName
 from registry.exceptions import InvalidUpload, NameConflict, UploadNotPermitted
 from registry.models import File, Project, Release, Role, UsedFilename
 from registry.names import normalize
 from registry.selectors import project_with_role
+from registry.services.intents import intent_abandon, intent_fulfil, intent_open
 from registry.services.journal import journal_record
 from registry.services.projects import check_new_project_name
 from registry.upload.pipeline import UploadRequest, ValidatedUpload
@@ -148,34 +150,51 @@ def upload_publish(
     release = _open_release(target, upload)
 
     path = storage.file_path(blake2_256_digest=upload.file.blake2_256_digest, filename=upload.filename)
-    storage.store_file(upload.file.path, path=path)
-    if upload.core_metadata is not None:
-        storage.store_bytes(upload.core_metadata, path=f"{path}.metadata")
-    origin = {"user_agent": user_agent, "ip_address": ip_address}
+    killpoints.reached("upload-before-storage")
+    # Committed before the bytes go in, so a crash before the rows commit leaves nothing unclaimed.
+    owner = intent_open(path=path)
     try:
-        for _attempt in range(RACE_ATTEMPTS):
-            try:
-                with transaction.atomic():
-                    file = _record_upload(target, upload, release=release, path=path, **origin)
-                return UploadResult(file=file, created=True)
-            except IntegrityError:
-                # A concurrent upload committed first. The same file (a retried CI job) makes this one a
-                # no-op; a clashing filename or bytes is refused; the project or release it was about to
-                # create (CI jobs uploading one release's wheels at once) is joined on the next attempt.
-                existing = _existing_file(upload)
-                if existing is not None:
-                    return UploadResult(file=existing, created=False)
-                if target.project is None:
-                    target = upload_authorize(
-                        token=target.token, request=upload.request, ip_address=ip_address
-                    )
-                release = _open_release(target, upload)
-        raise InvalidUpload(
-            f"Other uploads to project '{target.name}' kept changing it at the same moment; upload again."
+        storage.store_file(upload.file.path, path=path)
+        if upload.core_metadata is not None:
+            storage.store_bytes(upload.core_metadata, path=f"{path}.metadata")
+        result = _record(
+            target, upload, release=release, path=path, user_agent=user_agent, ip_address=ip_address
         )
     except BaseException:
-        _discard_stored(path)
+        intent_abandon(path=path, owner=owner)
         raise
+    if not result.created:
+        intent_abandon(path=path, owner=owner)  # the identical file's row claims the bytes
+    return result
+
+
+def _record(
+    target: UploadTarget, upload: ValidatedUpload, *, release: Release | None, path: str, **origin
+) -> UploadResult:
+    """Write the rows in one transaction, joining what concurrent uploads created first."""
+    for _attempt in range(RACE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                transaction.on_commit(lambda: killpoints.reached("upload-after-commit"))
+                file = _record_upload(target, upload, release=release, path=path, **origin)
+                intent_fulfil(path=path)
+                killpoints.reached("upload-after-storage")
+            return UploadResult(file=file, created=True)
+        except IntegrityError:
+            # A concurrent upload committed first. The same file (a retried CI job) makes this one a
+            # no-op; a clashing filename or bytes is refused; the project or release it was about to
+            # create (CI jobs uploading one release's wheels at once) is joined on the next attempt.
+            existing = _existing_file(upload)
+            if existing is not None:
+                return UploadResult(file=existing, created=False)
+            if target.project is None:
+                target = upload_authorize(
+                    token=target.token, request=upload.request, ip_address=origin["ip_address"]
+                )
+            release = _open_release(target, upload)
+    raise InvalidUpload(
+        f"Other uploads to project '{target.name}' kept changing it at the same moment; upload again."
+    )
 
 
 # The reads below run once per uploaded file, through Model.raw(): the ORM's query compilation
@@ -366,9 +385,3 @@ def _sha256(data: bytes | None) -> str:
 
 def _blake2(data: bytes | None) -> str:
     return hashlib.blake2b(data, digest_size=32).hexdigest() if data is not None else ""
-
-
-def _discard_stored(path: str) -> None:
-    """Remove what this upload stored unless a committed file row points at it (identical bytes)."""
-    if not File.objects.filter(path=path).exists():
-        storage.delete_stored(path, f"{path}.metadata")
