@@ -26,9 +26,9 @@ from django.db.models import (
     When,
 )
 
-from registry.enums import ProjectStatus
 from registry.models import Release
 from registry.names import normalize
+from registry.selectors import public_q
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
@@ -58,7 +58,7 @@ def newest_public_releases() -> QuerySet[Release]:
         .order_by("yanked", "is_prerelease", "-created", "-pk")
         .values("pk")[:1]
     )
-    return Release.objects.filter(project__status=ProjectStatus.ACTIVE, pk=Subquery(newest))
+    return Release.objects.filter(public_q("project__"), pk=Subquery(newest))
 
 
 def search_releases(*, query: str) -> QuerySet[Release]:

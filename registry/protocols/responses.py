@@ -10,6 +10,7 @@ from registry.exceptions import (
     NameConflict,
     RateLimited,
     ServerBusy,
+    UploadActionGone,
     UploadError,
     UploadNotPermitted,
 )
@@ -19,6 +20,7 @@ STATUS_BY_ERROR = {
     UploadNotPermitted: 403,
     NameConflict: 409,
     RateLimited: 429,
+    UploadActionGone: 410,
     IndexReadOnly: 503,
     ServerBusy: 503,
 }

@@ -144,10 +144,11 @@ def upload_size_cap() -> int:
 
 @contextmanager
 def receive_upload(request) -> Iterator[ReceivedUpload]:
-    """Parse the multipart body of `request`; the partial file is deleted when the block ends.
+    """Parse the multipart body of a Django `request`; the partial file is deleted when the block ends.
 
-    Raises InvalidUpload for a body that is not an upload, ServerBusy (503) when partial uploads already
-    hold all the room they may.
+    The upload service calls this (as its `receive` step) only after the admin flags and the token allowed
+    the upload, so a refused upload never streams its file to disk. Raises InvalidUpload for a body that is
+    not an upload, ServerBusy (503) when partial uploads already hold all the room they may.
     """
     content_type = request.META.get("CONTENT_TYPE", "")
     if not content_type.startswith("multipart/form-data"):
@@ -178,8 +179,12 @@ def _parse(request, handler: DistributionFileHandler) -> ReceivedUpload:
         raise InvalidUpload("The upload request has too many form fields or file parts.") from None
     finally:
         handler.close()
+    fields = {key: post.getlist(key) for key in post}
+    if request.GET.get(":action"):
+        # The legacy API takes its action from the query string too; the query wins, as on PyPI.
+        fields[":action"] = [request.GET[":action"]]
     return ReceivedUpload(
-        fields={key: post.getlist(key) for key in post},
+        fields=fields,
         file=handler.received,
         file_fields=handler.file_fields,
         content_parts=handler.content_parts,
