@@ -23,3 +23,6 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("registry.urls")),
 ]
+
+# allauth answers its rate limits with this view (it looks for `handler429` in the root URL conf).
+handler429 = "accounts.views.too_many_requests"

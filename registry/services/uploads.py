@@ -91,6 +91,7 @@ def upload_submit(
     """
     uploads_open()
     token = upload_token(authorization)
+    ratelimits.take_upload(token_id=token.pk)
     with receive() as received:
         request = parse_upload_request(received)
         target = upload_authorize(token=token, request=request, ip_address=ip_address)
@@ -239,30 +240,43 @@ def upload_publish(
 def _record(
     target: UploadTarget, upload: ValidatedUpload, *, release: Release | None, path: str, **origin
 ) -> UploadResult:
-    """Write the rows in one transaction, joining what concurrent uploads created first."""
-    for _attempt in range(RACE_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                transaction.on_commit(lambda: killpoints.reached("upload-after-commit"))
-                file = _record_upload(target, upload, release=release, path=path, **origin)
-                intent_fulfil(path=path)
-                killpoints.reached("upload-after-storage")
-            return UploadResult(file=file, created=True)
-        except IntegrityError:
-            # A concurrent upload committed first. The same file (a retried CI job) makes this one a
-            # no-op; a clashing filename or bytes is refused; the project or release it was about to
-            # create (CI jobs uploading one release's wheels at once) is joined on the next attempt.
-            existing = _existing_file(upload)
-            if existing is not None:
-                return UploadResult(file=existing, created=False)
-            if target.project is None:
-                target = upload_authorize(
-                    token=target.token, request=upload.request, ip_address=origin["ip_address"]
-                )
-            release = _open_release(target, upload)
-    raise InvalidUpload(
-        f"Other uploads to project '{target.name}' kept changing it at the same moment; upload again."
-    )
+    """Write the rows in one transaction, joining what concurrent uploads created first.
+
+    A new project is counted against the creation limits before it is written (so parallel uploads cannot
+    overshoot them), and given back unless this upload created it.
+    """
+    taken = ratelimits.Taken()
+    if target.project is None:
+        taken = ratelimits.take_project_creation(user_id=target.user.pk, ip_address=origin["ip_address"])
+    created_project = False
+    try:
+        for _attempt in range(RACE_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    transaction.on_commit(lambda: killpoints.reached("upload-after-commit"))
+                    file = _record_upload(target, upload, release=release, path=path, **origin)
+                    intent_fulfil(path=path)
+                    killpoints.reached("upload-after-storage")
+                created_project = target.project is None
+                return UploadResult(file=file, created=True)
+            except IntegrityError:
+                # A concurrent upload committed first. The same file (a retried CI job) makes this one a
+                # no-op; a clashing filename or bytes is refused; the project or release it was about to
+                # create (CI jobs uploading one release's wheels at once) is joined on the next attempt.
+                existing = _existing_file(upload)
+                if existing is not None:
+                    return UploadResult(file=existing, created=False)
+                if target.project is None:
+                    target = upload_authorize(
+                        token=target.token, request=upload.request, ip_address=origin["ip_address"]
+                    )
+                release = _open_release(target, upload)
+        raise InvalidUpload(
+            f"Other uploads to project '{target.name}' kept changing it at the same moment; upload again."
+        )
+    finally:
+        if not created_project:
+            taken.refund()
 
 
 # The reads below run once per uploaded file, through Model.raw(): the ORM's query compilation
@@ -357,8 +371,6 @@ def _record_upload(
         Role.objects.create(user=user, project=project, role_name=RoleName.OWNER)
         changes += [("create", None), (f"add {RoleName.OWNER} {user.username}", None)]
         created_project = project
-        # Only creations that commit count against the rate limits.
-        transaction.on_commit(lambda: ratelimits.project_created(user_id=user.pk, ip_address=ip_address))
         transaction.on_commit(
             lambda: signals.project_created.send(
                 sender=Project, project_id=created_project.pk, user_id=user.pk, ip_address=ip_address
