@@ -24,18 +24,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-SHARED = Path(os.environ.get("SHARED_BENCH_DIR") or ROOT.parent / "shared" / "bench")
+from common import HERE, PIP_ACCEPT, ROOT, server_env, small_corpus
+
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/wharf-bench-readcache"))
 PORT = int(os.environ.get("WHARF_BENCH_PORT", "18094"))
-PIP_ACCEPT = (
-    "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"
-)
 
 # Runs inside the tree under test (cwd), with the benchmark server's environment.
 MEASURE = r"""
@@ -85,12 +80,7 @@ print(json.dumps(results))
 
 
 def run_env() -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL"))}
-    for line in (BENCH_DIR / "env").read_text().splitlines():
-        key, _, value = line.partition("=")
-        env[key] = value
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    return env
+    return {**server_env(BENCH_DIR), "DJANGO_SETTINGS_MODULE": "config.settings"}
 
 
 def measure_in_process(tree: Path, wheel_path: str, count: int) -> dict:
@@ -155,12 +145,7 @@ def main() -> None:
         trees["compared"] = args.compare.resolve()
 
     env = {**os.environ, "BENCH_DIR": str(BENCH_DIR), "WHARF_BENCH_PORT": str(PORT)}
-    corpus = Path(tempfile.mkdtemp(prefix="wharf-corpus-"))
-    subprocess.run(
-        [sys.executable, SHARED / "gen_corpus.py", corpus, "--small", "20", "--big-releases", "0"],
-        check=True,
-        capture_output=True,
-    )
+    corpus = small_corpus()
     subprocess.run([HERE / "serve_wharf.sh", "start", args.mode], check=True, env=env)
     try:
         url, token = (BENCH_DIR / "url").read_text().strip(), (BENCH_DIR / "token").read_text().strip()

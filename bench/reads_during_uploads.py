@@ -18,53 +18,20 @@ Usage: bench/reads_during_uploads.py [--mode embedded|production] [--duration 10
 
 import argparse
 import hashlib
-import json
 import os
 import re
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
 
 import requests
+from common import HERE, PIP_ACCEPT, ROOT, server_env, small_corpus, wrk
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-SHARED = Path(os.environ.get("SHARED_BENCH_DIR") or ROOT.parent / "shared" / "bench")
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/wharf-bench-reads-uploads"))
 PORT = os.environ.get("WHARF_BENCH_PORT", "18096")
-PIP_ACCEPT = (
-    "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"
-)
 FILENAME_RE = re.compile(r"(?P<name>[a-z0-9_]+)-(?P<version>[^-]+?)(?:-py3-none-any\.whl|\.tar\.gz)\Z")
-
-
-def wrk(url: str, duration: int) -> dict:
-    command = [
-        "wrk",
-        "-t",
-        "2",
-        "-c",
-        "16",
-        "-d",
-        f"{duration}s",
-        "--latency",
-        "-s",
-        SHARED / "wrk_report.lua",
-    ]
-    command += ["-H", f"Accept: {PIP_ACCEPT}", url]
-    output = subprocess.run(list(map(str, command)), capture_output=True, text=True, check=True).stdout
-    report = json.loads(re.search(r"^WRKJSON (\{.*\})$", output, re.M).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "rps": report["requests"] / (report["duration_us"] / 1e6),
-        "p50_ms": report["lat_p50_us"] / 1000,
-        "p99_ms": report["lat_p99_us"] / 1000,
-        "non_2xx": int(errors.group(1)) if errors else 0,
-    }
 
 
 def upload(url: str, token: str, path: Path) -> int:
@@ -112,12 +79,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     args = parser.parse_args()
     env = {**os.environ, "BENCH_DIR": str(BENCH_DIR), "WHARF_BENCH_PORT": PORT}
-    corpus = Path(tempfile.mkdtemp(prefix="wharf-corpus-"))
-    subprocess.run(
-        [sys.executable, SHARED / "gen_corpus.py", corpus, "--small", "20", "--big-releases", "0"],
-        check=True,
-        capture_output=True,
-    )
+    corpus = small_corpus()
     subprocess.run([HERE / "serve_wharf.sh", "start", args.mode], check=True, env=env)
     try:
         url, token = (BENCH_DIR / "url").read_text().strip(), (BENCH_DIR / "token").read_text().strip()
@@ -127,7 +89,7 @@ def main() -> None:
         accepted = [path for path in first if upload(url, token, path) == 200]
         page = f"{url}/simple/bench-pkg-001/"
 
-        alone = wrk(page, args.duration)
+        alone = wrk(page, PIP_ACCEPT, args.duration)
         statuses: list[int] = []
         stop = threading.Event()
 
@@ -143,7 +105,7 @@ def main() -> None:
         loop = threading.Thread(target=upload_loop)
         started = time.perf_counter()
         loop.start()
-        during = wrk(page, args.duration)
+        during = wrk(page, PIP_ACCEPT, args.duration)
         stop.set()
         loop.join()
         upload_seconds = time.perf_counter() - started
@@ -159,14 +121,10 @@ def main() -> None:
             if {f["filename"] for f in simple["files"]} != filenames or in_json != filenames:
                 mismatches.append(name)
         partials = list((BENCH_DIR / "data" / "tmp").glob("upload-*.part"))
-        server_env = {**os.environ}
-        for line in (BENCH_DIR / "env").read_text().splitlines():
-            key, _, value = line.partition("=")
-            server_env[key] = value
         check = subprocess.run(
             [ROOT / ".venv/bin/python", "manage.py", "check_storage"],
             cwd=ROOT,
-            env=server_env,
+            env=server_env(BENCH_DIR),
             capture_output=True,
             text=True,
         )
