@@ -6,7 +6,8 @@ for this tree and (with --compare) another checkout of Wharf serving the same da
 
 - in-process: the WSGI application (`config.wsgi.application`, the read cache in front of Django) is called
   directly, without sockets, for a Simple page, a JSON page, the root and a wheel, after one call that fills
-  the cache; µs per request (median of 5 batches). Measured in the same process, as references: one bare
+  the cache; µs per request (the fastest of 5 batches in a round, then the fastest round: on a shared machine
+  other load only ever adds time). Measured in the same process, as references: one bare
   shared-cache read (`cache.get`) and one bare database read of a project's serial;
 - over HTTP: wrk (2 threads, 16 connections) against a gunicorn started from the tree, on the Simple page
   with pip's Accept header; requests/s.
@@ -34,7 +35,7 @@ PORT = int(os.environ.get("WHARF_BENCH_PORT", "18094"))
 
 # Runs inside the tree under test (cwd), with the benchmark server's environment.
 MEASURE = r"""
-import io, json, os, statistics, sys, time
+import io, json, os, sys, time
 sys.path.insert(0, os.getcwd())
 from config.wsgi import application
 from django.core.cache import cache
@@ -59,7 +60,7 @@ def per_call(function):
         for _ in range(count):
             function()
         batches.append((time.perf_counter() - started) / count * 1e6)
-    return statistics.median(batches)
+    return min(batches)  # the least disturbed batch: other load only ever adds time
 
 results = {}
 for label, path, accept in targets:
@@ -182,13 +183,13 @@ def main() -> None:
                 server.wait()
         print(f"round {round_number + 1}/{args.rounds} done", file=sys.stderr)
 
-    print(f"mode {args.mode}; {args.rounds} rounds; medians across rounds")
+    print(f"mode {args.mode}; {args.rounds} rounds; in-process: fastest round, HTTP: median round")
     labels = list(trees)
     print(f"{'in-process, µs per request':36}" + "".join(f"{label:>14}" for label in labels))
     for key in in_process[labels[0]][0]:
         print(
             f"{key:36}"
-            + "".join(f"{statistics.median(r[key] for r in in_process[label]):14.1f}" for label in labels)
+            + "".join(f"{min(r[key] for r in in_process[label]):14.1f}" for label in labels)
         )
     print(
         f"{'HTTP Simple page, req/s (wrk)':36}"
