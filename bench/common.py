@@ -4,6 +4,7 @@ environment of the server bench/serve_wharf.sh started."""
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -62,3 +63,10 @@ def server_env(bench_dir: Path) -> dict:
         key, _, value = line.partition("=")
         env[key] = value
     return env
+
+
+def free_port() -> int:
+    """A port nothing listens on now (other benchmarks may run on this machine at the same time)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -28,10 +28,10 @@ import sys
 import time
 from pathlib import Path
 
-from common import HERE, PIP_ACCEPT, ROOT, server_env, small_corpus
+from common import HERE, PIP_ACCEPT, ROOT, free_port, server_env, small_corpus
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/wharf-bench-readcache"))
-PORT = int(os.environ.get("WHARF_BENCH_PORT", "18094"))
+PORT = int(os.environ.get("WHARF_BENCH_PORT") or free_port())
 
 # Runs inside the tree under test (cwd), with the benchmark server's environment.
 MEASURE = r"""
@@ -121,10 +121,8 @@ def gunicorn(tree: Path, port: int) -> subprocess.Popen:
         start_new_session=True,
     )
     for _ in range(200):
-        if (
-            subprocess.run(["curl", "-sf", "-o", "/dev/null", f"http://127.0.0.1:{port}/simple/"]).returncode
-            == 0
-        ):
+        probe = subprocess.run(["curl", "-sf", "-o", "/dev/null", f"http://127.0.0.1:{port}/simple/"])
+        if probe.returncode == 0 and server.poll() is None:
             return server
         time.sleep(0.1)
     server.terminate()
@@ -171,13 +169,12 @@ def main() -> None:
     in_process: dict[str, list[dict]] = {label: [] for label in trees}
     http: dict[str, list[float]] = {label: [] for label in trees}
     for round_number in range(args.rounds):
-        for offset, (label, tree) in enumerate(trees.items()):
+        for label, tree in trees.items():
             in_process[label].append(measure_in_process(tree, wheel_path, args.requests))
-            server = gunicorn(tree, PORT + 1 + offset)
+            port = free_port()
+            server = gunicorn(tree, port)
             try:
-                http[label].append(
-                    wrk_rps(f"http://127.0.0.1:{PORT + 1 + offset}/simple/bench-pkg-001/", args.duration)
-                )
+                http[label].append(wrk_rps(f"http://127.0.0.1:{port}/simple/bench-pkg-001/", args.duration))
             finally:
                 os.killpg(server.pid, 15)
                 server.wait()
@@ -187,10 +184,7 @@ def main() -> None:
     labels = list(trees)
     print(f"{'in-process, µs per request':36}" + "".join(f"{label:>14}" for label in labels))
     for key in in_process[labels[0]][0]:
-        print(
-            f"{key:36}"
-            + "".join(f"{min(r[key] for r in in_process[label]):14.1f}" for label in labels)
-        )
+        print(f"{key:36}" + "".join(f"{min(r[key] for r in in_process[label]):14.1f}" for label in labels))
     print(
         f"{'HTTP Simple page, req/s (wrk)':36}"
         + "".join(f"{statistics.median(http[label]):14.0f}" for label in labels)

@@ -27,10 +27,10 @@ import uuid
 from pathlib import Path
 
 import requests
-from common import HERE, PIP_ACCEPT, ROOT, server_env, small_corpus, wrk
+from common import HERE, PIP_ACCEPT, ROOT, free_port, server_env, small_corpus, wrk
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/wharf-bench-reads-uploads"))
-PORT = os.environ.get("WHARF_BENCH_PORT", "18096")
+PORT = os.environ.get("WHARF_BENCH_PORT") or str(free_port())
 FILENAME_RE = re.compile(r"(?P<name>[a-z0-9_]+)-(?P<version>[^-]+?)(?:-py3-none-any\.whl|\.tar\.gz)\Z")
 
 
