@@ -17,8 +17,10 @@ from django.utils import timezone
 from accounts.enums import SecurityEventKind
 from accounts.exceptions import AccountError, EmailNotVerified, TokenRejected
 from accounts.models import ApiToken, SecurityEvent, User
+from accounts.selectors import token_scope_projects
 from accounts.tokens import INVALID_AUTH, looks_like_token, new_token, token_digest
 from accounts.validators import validate_username
+from common.sql import sql
 
 
 @transaction.atomic
@@ -119,7 +121,7 @@ def token_create(
         raise AccountError("Token names are 100 characters or less.")
     if "\x00" in description:
         raise AccountError("Null bytes are not allowed.")
-    if project is not None and not user.roles.filter(project=project).exists():
+    if project is not None and project not in token_scope_projects(user=user):
         raise AccountError("A token can only be scoped to a project you own or maintain.")
     if expires is not None and expires <= timezone.now():
         raise AccountError("The expiry must be in the future.")
@@ -148,12 +150,16 @@ def token_create(
 # compilation. On the benchmark machine compiling the equivalent queryset (select_related plus an Exists
 # annotation) cost 1.3 ms against 0.3 ms for the raw statements (bench/README.md, uploads), and on PostgreSQL
 # each further statement costs a round trip.
-_API_KEY_ROW_SQL = (
-    "SELECT t.*, u.username AS uploader_username, u.email AS uploader_email,"
-    " u.is_active AS uploader_is_active, EXISTS(SELECT 1 FROM account_emailaddress e"
-    ' WHERE e.user_id = t.user_id AND e."primary" AND e.verified) AS user_has_verified_email'
-    " FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id"
-    " WHERE t.digest = %s AND t.revoked IS NULL"
+_API_KEY_ROW_SQL = sql(
+    "SELECT t.*, u.{User.username} AS uploader_username, u.{User.email} AS uploader_email,"
+    " u.{User.is_active} AS uploader_is_active, EXISTS(SELECT 1 FROM {EmailAddress} e"
+    " WHERE e.{EmailAddress.user} = t.{ApiToken.user} AND e.{EmailAddress.primary}"
+    " AND e.{EmailAddress.verified}) AS user_has_verified_email"
+    " FROM {ApiToken} t JOIN {User} u ON u.{User.pk} = t.{ApiToken.user}"
+    " WHERE t.{ApiToken.digest} = %s AND t.{ApiToken.revoked} IS NULL",
+    ApiToken=ApiToken,
+    User=User,
+    EmailAddress=EmailAddress,
 )
 
 

@@ -12,7 +12,7 @@ urlpatterns = [
     re_path(r"^pypi/(?P<name>[^/]+)/(?P<version>[^/]+)/json/?$", json.project_json, name="json-release"),
     re_path(r"^packages/(?P<path>[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{60}/[^/]+)$", files.download, name="file"),
     path("legacy/", upload.legacy_upload, name="upload"),
-    path("legacy", upload.legacy_upload_without_slash),
+    path("legacy", upload.legacy_upload_without_slash, name="upload-without-slash"),
     re_path(r"^(?:pypi|RPC2)/?$", xmlrpc.rpc, name="xmlrpc"),
     path("admin/", admin.site.urls),
     # Wharf's account pages first: its sign-up and email pages take the place of allauth's.

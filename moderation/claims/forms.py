@@ -72,8 +72,17 @@ class ModeratorStepForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, reason_required: bool = True, reason_label: str = "Reason", **kwargs):
+    def __init__(
+        self,
+        *args,
+        reason_required: bool = True,
+        reason_label: str = "Reason",
+        offer_keep: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        if not offer_keep:  # only approving a transfer claim can keep the previous owners
+            del self.fields["keep_previous_owners"]
         self.fields["reason"].required = reason_required
         self.fields["reason"].label = reason_label
         self.fields["reason"].error_messages["required"] = f"{reason_label} is required for this step."

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
 from moderation import policy
 from registry.exceptions import InvalidUpload, NameConflict
@@ -61,6 +62,11 @@ STATUS_BY_RULE = {
 }
 
 
+# Refusals a PEP 541 name claim can answer: the project holding the name (existing or reserved), or the one
+# the name is too similar to. Standard-library, prohibited and invalid names cannot be claimed.
+CLAIMABLE_RULES = frozenset({NameRule.EXISTS, NameRule.RESERVED, NameRule.TOO_SIMILAR})
+
+
 @dataclass(frozen=True)
 class NameDecision:
     """Whether a new project may be called `name`, and if not, the rule that refuses it.
@@ -92,13 +98,19 @@ class NameDecision:
         return RULE_LABELS.get(self.rule, "")
 
     @property
+    def claimable(self) -> bool:
+        """Whether the asking user may file a name claim against this refusal: its rule is one of
+        CLAIMABLE_RULES and they hold no role on the project (an Owner has nothing to claim)."""
+        return self.rule in CLAIMABLE_RULES and not self.user_role
+
+    @property
     def status(self) -> int:
         """The HTTP status an API should answer with (200 when the name is available)."""
         return STATUS_BY_RULE.get(self.rule, 200)
 
 
 def name_check_url(name: str) -> str:
-    return f"/names/check/?name={quote(name, safe='')}"
+    return f"{reverse('name-check')}?name={quote(name, safe='')}"
 
 
 def name_decision(name: str, *, user=None) -> NameDecision:

@@ -32,6 +32,7 @@ from accounts.exceptions import TokenRejected
 from accounts.models import ApiToken, User
 from accounts.services import has_two_factor, token_authenticate, token_mark_used
 from accounts.tokens import INVALID_AUTH, USERNAME_LOGIN_REFUSED, token_from_authorization
+from common.sql import sql
 from moderation import policy
 from registry import killpoints, ratelimits, signals, storage
 from registry.enums import PackageType, ProjectStatus, RoleName
@@ -284,15 +285,21 @@ def _record(
 # One row always: the stored file with this upload's filename or bytes (NULLs when there is none), and
 # whether the filename was ever used. One statement reads both in one snapshot, so a file committed by a
 # concurrent upload is seen together with its used filename.
-_CLASH_SQL = (
-    "SELECT f.id, f.filename, f.sha256_digest, f.blake2_256_digest,"
-    " EXISTS(SELECT 1 FROM registry_usedfilename u WHERE u.filename = %s) AS used"
-    " FROM (SELECT 1) AS one LEFT JOIN registry_file f ON f.filename = %s OR f.blake2_256_digest = %s"
+_CLASH_SQL = sql(
+    "SELECT f.{File.pk}, f.{File.filename}, f.{File.sha256_digest}, f.{File.blake2_256_digest},"
+    " EXISTS(SELECT 1 FROM {UsedFilename} u WHERE u.{UsedFilename.filename} = %s) AS used"
+    " FROM (SELECT 1) AS one LEFT JOIN {File} f"
+    " ON f.{File.filename} = %s OR f.{File.blake2_256_digest} = %s",
+    File=File,
+    UsedFilename=UsedFilename,
 )
-_RELEASE_SQL = (
-    "SELECT r.id, r.project_id, r.version, r.created, EXISTS(SELECT 1 FROM registry_file f"
-    " WHERE f.release_id = r.id AND f.packagetype = 'sdist') AS has_sdist"
-    " FROM registry_release r WHERE r.project_id = %s AND r.canonical_version = %s"
+_RELEASE_SQL = sql(
+    "SELECT r.{Release.pk}, r.{Release.project}, r.{Release.version}, r.{Release.created},"
+    " EXISTS(SELECT 1 FROM {File} f WHERE f.{File.release} = r.{Release.pk}"
+    " AND f.{File.packagetype} = 'sdist') AS has_sdist"
+    " FROM {Release} r WHERE r.{Release.project} = %s AND r.{Release.canonical_version} = %s",
+    File=File,
+    Release=Release,
 )
 
 

@@ -8,9 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from registry.exceptions import InvalidUpload, UploadActionGone
-from registry.names import PROJECT_NAME_RE
+from registry.upload.metadata.form_fields import name_field_error
 
-CORE_METADATA_HELP = "See https://packaging.python.org/specifications/core-metadata for more information."
 HEX_DIGEST_RE = re.compile(r"[A-Fa-f0-9]{64}\Z")
 FILETYPES = ("sdist", "bdist_wheel")
 # Fields of the upload itself; every other field is core metadata.
@@ -93,17 +92,9 @@ def parse_upload_form(fields: Mapping[str, Sequence[str]]) -> UploadForm:
     def single(key: str) -> str:
         return fields.get(key, [""])[0].strip()
 
-    name = single("name")
-    if not name or not PROJECT_NAME_RE.match(name):
-        reason = (
-            "This field is required."
-            if not name
-            else (
-                "Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'."
-            )
-        )
-        shown = name[:30] + "..." + name[-30:] if len(name) > 60 else name
-        raise InvalidUpload(f"{shown!r} is an invalid value for Name. Error: {reason} {CORE_METADATA_HELP}")
+    name_error = name_field_error(single("name"))
+    if name_error:
+        raise InvalidUpload(name_error)
 
     filetype, pyversion = single("filetype"), single("pyversion")
     sha256, blake2, md5 = single("sha256_digest"), single("blake2_256_digest"), single("md5_digest")

@@ -132,23 +132,15 @@ class DistributionFileHandler(FileUploadHandler):
         self.partial.unlink(missing_ok=True)
 
 
-def upload_size_cap() -> int:
-    """The most any file may stream in before its project is known: the site limit or a larger override."""
-    from django.db.models import Max
-
-    from registry.models import Project
-
-    largest_override = Project.objects.aggregate(largest=Max("upload_limit"))["largest"] or 0
-    return max(settings.WHARF_MAX_FILE_SIZE, largest_override)
-
-
 @contextmanager
-def receive_upload(request) -> Iterator[ReceivedUpload]:
+def receive_upload(request, *, larger_cap: Callable[[], int] | None = None) -> Iterator[ReceivedUpload]:
     """Parse the multipart body of a Django `request`; the partial file is deleted when the block ends.
 
     The upload service calls this (as its `receive` step) only after the admin flags and the token allowed
-    the upload, so a refused upload never streams its file to disk. Raises InvalidUpload for a body that is
-    not an upload, ServerBusy (503) when partial uploads already hold all the room they may.
+    the upload, so a refused upload never streams its file to disk. A file passing the site's limit keeps
+    streaming up to `larger_cap()` (the largest per-project override, asked only then): its project is not
+    known until the form is parsed. Raises InvalidUpload for a body that is not an upload, ServerBusy (503)
+    when partial uploads already hold all the room they may.
     """
     content_type = request.META.get("CONTENT_TYPE", "")
     if not content_type.startswith("multipart/form-data"):
@@ -156,7 +148,7 @@ def receive_upload(request) -> Iterator[ReceivedUpload]:
     partial = partials.reserve(int(request.META.get("CONTENT_LENGTH") or 0))
     try:
         handler = DistributionFileHandler(
-            max_size=settings.WHARF_MAX_FILE_SIZE, partial=partial, larger_cap=upload_size_cap
+            max_size=settings.WHARF_MAX_FILE_SIZE, partial=partial, larger_cap=larger_cap
         )
         yield _parse(request, handler)
     finally:

@@ -174,5 +174,25 @@ def help_page(request):
             "base_url": request.build_absolute_uri("/").rstrip("/"),
             "invitation_days": settings.WHARF_ROLE_INVITATION_DAYS,
             "support_email": settings.WHARF_SUPPORT_EMAIL,
+            "upload_window_days": settings.WHARF_RELEASE_UPLOAD_WINDOW_DAYS,
+            "max_file_size": binary_size(settings.WHARF_MAX_FILE_SIZE),
+            "max_project_size": binary_size(settings.WHARF_MAX_PROJECT_SIZE),
+            "verification_hours": settings.WHARF_EMAIL_VERIFICATION_HOURS,
+            "claim_contact_attempts": settings.WHARF_CLAIM_CONTACT_ATTEMPTS,
+            "claim_contact_interval_days": settings.WHARF_CLAIM_CONTACT_INTERVAL_DAYS,
+            "claim_squat_notice_days": settings.WHARF_CLAIM_SQUAT_NOTICE_DAYS,
         },
     )
+
+
+BINARY_UNITS = ("bytes", "KiB", "MiB", "GiB", "TiB")
+
+
+def binary_size(size: int) -> str:
+    """`size` bytes as people read it: 100 MiB, 10 GiB, 1.5 GiB."""
+    value = float(size)
+    for unit in BINARY_UNITS:
+        if value < 1024 or unit == BINARY_UNITS[-1]:
+            break
+        value /= 1024
+    return f"{round(value, 1):g} {unit}"

@@ -8,8 +8,6 @@ from registry import ratelimits
 from registry.models import Project
 from tests import builders
 
-pytestmark = [pytest.mark.integration]
-
 
 @pytest.mark.unit
 @pytest.mark.parametrize(
@@ -34,6 +32,7 @@ def test_parse_rate_refuses_nonsense(text):
         ratelimits.parse_rate(text)
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_sliding_window():
     window = ratelimits.SlidingWindow("test", ratelimits.Rate(2, 100))
@@ -49,6 +48,7 @@ def test_sliding_window():
     assert window.current("k", now=start + 250) == 0
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 @pytest.mark.parametrize("offset", [0, 10, 50, 99])
 @pytest.mark.parametrize("hits", [(2, 0), (0, 2), (1, 2), (2, 2), (5, 1)])
@@ -85,6 +85,7 @@ def test_defaults_follow_pypi(settings):
     )
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_per_user_limit(upload, alice_token, unchanged):
     for index in range(20):
@@ -97,6 +98,7 @@ def test_per_user_limit(upload, alice_token, unchanged):
     assert upload(builders.wheel("pkg0", "2.0"), token=alice_token).status_code == 200
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_per_ip_limit(upload, make_user, make_token, settings):
     settings.WHARF_PROJECT_CREATE_IP_RATE = "3/hour"
@@ -108,6 +110,7 @@ def test_per_ip_limit(upload, make_user, make_token, settings):
     assert Project.objects.count() == 3
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_refused_creations_do_not_count(upload, alice_token, settings):
     settings.WHARF_PROJECT_CREATE_USER_RATE = "1/hour"

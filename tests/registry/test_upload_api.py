@@ -46,9 +46,7 @@ def test_first_upload_creates_project_release_file_role_and_journal(upload, alic
         "new release",
         f"add py3 file {dist.filename}",
     ]
-    assert (
-        project.last_serial == 0 or Project.objects.get().last_serial == JournalEntry.objects.latest("id").id
-    )
+    assert project.last_serial == JournalEntry.objects.latest("id").id
     assert UsedFilename.objects.filter(filename=dist.filename).exists()
     assert ApiToken.objects.get().last_used is not None
 
@@ -269,6 +267,14 @@ def test_two_content_parts_refused(upload, alice_token, unchanged):
     parts = [*upload_parts(dist), ("content", FilePart(dist.filename, dist.content))]
     with unchanged():
         refused(upload(parts=parts, token=alice_token), 400, "Upload payload has 2 files")
+
+
+def test_text_beyond_latin1_in_a_message(upload, alice_token, unchanged):
+    with unchanged():
+        response = upload(builders.wheel(), token=alice_token, overrides={"name": ["名前"]})
+    assert response.status_code == 400
+    assert response.reason_phrase.startswith("'??' is an invalid value for Name.")
+    assert "'名前' is an invalid value for Name." in response.content.decode()
 
 
 def test_metadata_field_sent_as_file_refused(upload, alice_token, unchanged):

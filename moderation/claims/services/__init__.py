@@ -16,7 +16,6 @@ one sentence and change nothing.
 from moderation.claims.evidence import evidence_refresh
 from moderation.claims.services.clock import DeadlineReport, claims_run_deadlines
 from moderation.claims.services.filing import (
-    CLAIMABLE_RULES,
     VERIFY_TO_CLAIM,
     claim_file,
     claim_provide_info,
@@ -33,7 +32,6 @@ from moderation.claims.services.review import (
 )
 
 __all__ = [
-    "CLAIMABLE_RULES",
     "VERIFY_TO_CLAIM",
     "DeadlineReport",
     "claim_approve",

@@ -76,13 +76,18 @@ def _values(fields: Mapping[str, Any], key: str) -> list[str]:
 def check_form_name(fields: Mapping[str, Any], problems: list[Problem]) -> None:
     """Warehouse's upload form checks Name before any metadata (PROTOCOLS.md §1.4 row 6, BAD_INPUTS D2/D5)."""
     names = _values(fields, "name") if "name" in fields else []
-    name = names[0] if names else ""
+    message = name_field_error(names[0] if names else "")
+    if message:
+        problems.append(Problem(STAGE_FORM, "name", message))
+
+
+def name_field_error(name: str) -> str | None:
+    """Warehouse's upload-form message for the Name field, or None when `name` is a valid project name."""
     if name and is_valid_project_name(name):
-        return
+        return None
     reason = _NAME_RULE if name else "This field is required."
     shown = f"{name[:30]}...{name[-30:]}" if len(name) > 60 else name
-    message = f"{shown!r} is an invalid value for Name. Error: {reason} {CORE_METADATA_HELP}"
-    problems.append(Problem(STAGE_FORM, "name", message))
+    return f"{shown!r} is an invalid value for Name. Error: {reason} {CORE_METADATA_HELP}"
 
 
 def raw_from_form(fields: Mapping[str, Any]) -> tuple[RawMetadata, list[str]]:
