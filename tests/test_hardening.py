@@ -82,6 +82,7 @@ HTML_PAGES = [
 ]
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", [*HTML_PAGES, "/simple/"])
 def test_every_page_sends_csp_and_permissions_policy(client, path):
@@ -94,6 +95,7 @@ def test_every_page_sends_csp_and_permissions_policy(client, path):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_behind_a_tls_proxy_cookies_are_secure_and_hsts_is_sent(client, settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

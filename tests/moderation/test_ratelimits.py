@@ -67,6 +67,7 @@ def test_retry_after_is_when_one_more_fits(offset, hits):
     assert not window.allowed("k", now=now + wait - 2)
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_take_never_passes_the_limit():
     window = ratelimits.SlidingWindow("test", ratelimits.Rate(3, 100))
@@ -77,6 +78,7 @@ def test_take_never_passes_the_limit():
     assert window.take("k", now=1_000_020.0) is None
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_defaults_follow_pypi(settings):
     assert (settings.WHARF_PROJECT_CREATE_USER_RATE, settings.WHARF_PROJECT_CREATE_IP_RATE) == (

@@ -13,11 +13,10 @@ from tests import builders
 from tests.conftest import basic_auth, upload_parts
 from tests.multipart import encode
 
-pytestmark = [pytest.mark.integration]
-
 CALL = b"<?xml version='1.0'?><methodCall><methodName>changelog_last_serial</methodName></methodCall>"
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_uploads_are_limited_per_token(upload, alice_token, make_token, alice, settings, unchanged):
     settings.WHARF_UPLOAD_TOKEN_RATE = "2/hour"
@@ -34,6 +33,7 @@ def test_uploads_are_limited_per_token(upload, alice_token, make_token, alice, s
     assert upload(builders.wheel("demo", "3.0"), token=make_token(alice)).status_code == 200
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_xmlrpc_is_limited_per_ip_address(client, settings):
     settings.WHARF_XMLRPC_IP_RATE = "3/hour"
@@ -76,6 +76,7 @@ def test_parallel_uploads_never_overshoot_the_new_project_limit(live_server, tra
     assert Project.objects.count() == 20
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_parallel_takes_never_overshoot_a_limit():
     """The counting itself, in 40 threads at once, on the configured cache (Redis in CI)."""
