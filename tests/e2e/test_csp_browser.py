@@ -14,7 +14,8 @@ from moderation.claims.enums import ClaimKind
 from moderation.claims.models import Claim
 from moderation.claims.services.filing import claim_file
 from registry.models import Project
-from tests.e2e.test_pages_browser import log_in_with_cookie, publish, widget_wheel
+from tests.builders import widget_wheel
+from tests.e2e.clients import log_in_with_cookie, publish
 
 pytestmark = [pytest.mark.e2e]
 
