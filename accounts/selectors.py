@@ -11,7 +11,7 @@ def token_list(*, user: User) -> QuerySet[ApiToken]:
 
 
 def token_get(*, user: User, token_id: int) -> ApiToken | None:
-    """One live token of `user`; None for anyone else's token, so ids cannot be probed (BAD_INPUTS B16)."""
+    """One live token of `user`; None for anyone else's token, so ids cannot be probed."""
     return user.api_tokens.filter(pk=token_id, revoked__isnull=True).first()
 
 

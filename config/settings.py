@@ -5,6 +5,7 @@ run eagerly, the cache lives in the process and mail is written to files. Settin
 `REDIS_URL`, `EMAIL_URL` and the `WHARF_S3_*` variables switches to the production parts.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -269,7 +270,7 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Wharf <noreply@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Limits of the index (PROTOCOLS.md §1.10).
+# --- Limits of the index (Warehouse's `MAX_FILESIZE`, `MAX_PROJECT_SIZE`, 14-day upload window).
 MIB = 1024 * 1024
 WHARF_MAX_FILE_SIZE = env_int("WHARF_MAX_FILE_SIZE", 100 * MIB)
 WHARF_MAX_PROJECT_SIZE = env_int("WHARF_MAX_PROJECT_SIZE", 10 * 1024 * MIB)
@@ -283,7 +284,8 @@ WHARF_ROLE_INVITATION_DAYS = env_int("WHARF_ROLE_INVITATION_DAYS", 7)
 WHARF_SUPPORT_EMAIL = os.environ.get("WHARF_SUPPORT_EMAIL", "").strip()
 WHARF_ADMIN_REQUIRE_2FA = env_bool("WHARF_ADMIN_REQUIRE_2FA", not DEBUG)
 # --- Moderation (README "Moderation"): rate limits, four eyes, risk scoring.
-# New projects per account and per client IP address, as "COUNT/PERIOD" (PROTOCOLS.md §1.7: PyPI's numbers).
+# New projects per account and per client IP address, as "COUNT/PERIOD" (PyPI's numbers: Warehouse's
+# `project.create.user` and `project.create.ip` rate limits).
 WHARF_PROJECT_CREATE_USER_RATE = os.environ.get("WHARF_PROJECT_CREATE_USER_RATE", "20/hour")
 WHARF_PROJECT_CREATE_IP_RATE = os.environ.get("WHARF_PROJECT_CREATE_IP_RATE", "40/hour")
 # Uploads one API token may make (a generous bound on a release's wheels), XML-RPC calls per client IP
@@ -300,13 +302,80 @@ WHARF_RISK_QUARANTINE_THRESHOLD = env_int("WHARF_RISK_QUARANTINE_THRESHOLD", 90)
 WHARF_RISK_AUTO_QUARANTINE = env_bool("WHARF_RISK_AUTO_QUARANTINE", False)
 # "Popular" projects new names are compared with: this many public projects with the most releases.
 WHARF_RISK_POPULAR_PROJECTS = env_int("WHARF_RISK_POPULAR_PROJECTS", 100)
-# Absolute address of the site, for links in emails sent outside a request (Celery tasks).
-WHARF_SITE_URL = os.environ.get("WHARF_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+
+
+def _site_url_from_bind(bind: str) -> str:
+    """The address `make run` serves on (WHARF_BIND, gunicorn's `HOST:PORT`), as a link others can open.
+
+    A wildcard host (`0.0.0.0`, `[::]`) becomes the loopback address; a Unix socket or an empty value keeps
+    gunicorn's default, 127.0.0.1:8000.
+    """
+    bind = bind.strip()
+    if not bind or bind.startswith(("unix:", "fd://")):
+        return "http://127.0.0.1:8000"
+    host, colon, port = bind.rpartition(":")
+    if not colon or host.endswith("[") or (host.count(":") and not host.startswith("[")):
+        host, port = bind, "8000"  # no port given (or a bare IPv6 address): gunicorn's default port
+    host = {"0.0.0.0": "127.0.0.1", "[::]": "[::1]", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+    return f"http://{host}:{port}"
+
+
+# Absolute address of the site: every link in an email is built from it (tasks send them outside a request).
+# Unset, it follows WHARF_BIND, the address `make run` serves on, so links work on a fresh machine.
+WHARF_SITE_URL = (
+    os.environ.get("WHARF_SITE_URL", "").strip() or _site_url_from_bind(os.environ.get("WHARF_BIND", ""))
+).rstrip("/")
 # Absolute base of file URLs in the Simple and JSON APIs; empty means the request's own host.
 WHARF_FILES_URL = os.environ.get("WHARF_FILES_URL", "").strip().rstrip("/")
 
+
+# --- Trusted publishing (README "Trusted publishing", docs/trusted-publishing.md): the OpenID Connect issuers
+# whose CI jobs may trade an ID token for a short-lived upload token. Empty: trusted publishing is off.
+OIDC_ISSUER_KINDS = ("github", "gitlab", "generic")
+
+
+def _oidc_issuers(raw: str) -> list[dict]:
+    """WHARF_OIDC_ISSUERS: a JSON list of {"name", "issuer", "jwks_url"?, "audience", "kind"}, checked here so
+    a mistake stops the start with its reason instead of refusing every CI job later."""
+    if not raw.strip():
+        return []
+    try:
+        entries = json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"WHARF_OIDC_ISSUERS is not valid JSON: {error}.") from None
+    if not isinstance(entries, list):
+        raise ImproperlyConfigured("WHARF_OIDC_ISSUERS must be a JSON list of issuer objects.")
+    issuers, names, urls = [], set(), set()
+    for position, entry in enumerate(entries, start=1):
+        where = f"WHARF_OIDC_ISSUERS entry {position}"
+        if not isinstance(entry, dict):
+            raise ImproperlyConfigured(f"{where} must be an object.")
+        unknown = set(entry) - {"name", "issuer", "jwks_url", "audience", "kind"}
+        if unknown:
+            raise ImproperlyConfigured(f"{where} has unknown keys: {', '.join(sorted(unknown))}.")
+        for key in ("name", "issuer", "audience", "kind"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise ImproperlyConfigured(f"{where} needs a non-empty string '{key}'.")
+        if entry["kind"] not in OIDC_ISSUER_KINDS:
+            raise ImproperlyConfigured(f"{where}: 'kind' must be one of {', '.join(OIDC_ISSUER_KINDS)}.")
+        if not entry["issuer"].startswith(("https://", "http://")):
+            raise ImproperlyConfigured(f"{where}: 'issuer' must be the issuer's URL (the tokens' 'iss').")
+        jwks_url = entry.get("jwks_url") or ""
+        if not isinstance(jwks_url, str) or (jwks_url and not jwks_url.startswith(("https://", "http://"))):
+            raise ImproperlyConfigured(f"{where}: 'jwks_url' must be a URL.")
+        if entry["name"] in names or entry["issuer"] in urls:
+            raise ImproperlyConfigured(f"{where} repeats the name or issuer URL of an earlier entry.")
+        names.add(entry["name"])
+        urls.add(entry["issuer"])
+        issuers.append({**entry, "jwks_url": jwks_url})
+    return issuers
+
+
+WHARF_OIDC_ISSUERS = _oidc_issuers(os.environ.get("WHARF_OIDC_ISSUERS", ""))
+
 # --- PEP 541 name claims (README "Name claims"): the case's clock, in days.
-# Reachability emails to the Owners of an abandoned project, this many days apart (PROTOCOLS.md §6.3).
+# Reachability emails to the Owners of an abandoned project, this many days apart (PEP 541: three
+# attempts over six weeks).
 WHARF_CLAIM_CONTACT_ATTEMPTS = env_int("WHARF_CLAIM_CONTACT_ATTEMPTS", 3)
 WHARF_CLAIM_CONTACT_INTERVAL_DAYS = env_int("WHARF_CLAIM_CONTACT_INTERVAL_DAYS", 14)
 # A squatting claim waits this long after its courtesy notice.
@@ -347,7 +416,7 @@ ACCOUNT_USERNAME_VALIDATORS = "accounts.validators.USERNAME_VALIDATORS"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USERNAME_MAX_LENGTH = 50
-# Answers never tell whether an account or address exists (BAD_INPUTS I6, J11).
+# Answers never tell whether an account or address exists (docs/hostile-inputs.md, J. Accounts).
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "/accounts/email/"
@@ -357,10 +426,10 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 # ACCOUNT_REAUTHENTICATION_TIMEOUT seconds (allauth's default: 300); adding or removing a two-factor device
 # asks unless the password was confirmed within that time (allauth's MFA_REAUTHENTICATION_REQUIRED).
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # accounts.emails adds "[Wharf] " to every subject
-# Verification links are signed and expire (PyPI: 6 hours, PROTOCOLS.md §7.3).
+# Verification links are signed and expire (PyPI: 6 hours).
 WHARF_EMAIL_VERIFICATION_HOURS = env_int("WHARF_EMAIL_VERIFICATION_HOURS", 6)
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = WHARF_EMAIL_VERIFICATION_HOURS / 24
-# allauth's rate limits, with PyPI's numbers where it has them (PROTOCOLS.md Appendix A, BAD_INPUTS I5/I6).
+# allauth's rate limits, with PyPI's numbers where it has them (Warehouse's `warehouse/config.py`).
 # "key" is the login name or email address, "ip" the client address; they live in the (shared) cache.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/5m/ip,10/5m/key",

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from registry.protocols import files, json, simple, upload, xmlrpc
+from registry.protocols import files, json, oidc, simple, upload, xmlrpc
 
 urlpatterns = [
     re_path(r"^simple/?$", simple.index, name="simple-index"),
@@ -14,6 +14,9 @@ urlpatterns = [
     path("legacy/", upload.legacy_upload, name="upload"),
     path("legacy", upload.legacy_upload_without_slash, name="upload-without-slash"),
     re_path(r"^(?:pypi|RPC2)/?$", xmlrpc.rpc, name="xmlrpc"),
+    # Trusted publishing (PyPI's paths, with or without the trailing slash).
+    re_path(r"^_/oidc/audience/?$", oidc.audience, name="oidc-audience"),
+    re_path(r"^_/oidc/(?:github/)?mint-token/?$", oidc.mint_token, name="oidc-mint-token"),
     path("admin/", admin.site.urls),
     # Wharf's account pages first: its sign-up and email pages take the place of allauth's.
     path("accounts/", include("accounts.urls")),

@@ -1,5 +1,6 @@
 """The read-only admin flag as middleware: while it is on, every write is refused with 503 and the flag's
-message (PROTOCOLS.md §5.1: PyPI dooms every transaction).
+message (docs/decisions/0005-read-only-mode-answers-503.md; Warehouse's read-only flag dooms every
+transaction).
 
 Reads (GET, HEAD, OPTIONS, TRACE) pass. So do the admin (the flag is switched off there), the logins that
 reach it (password and two-factor step) and logging out; the XML-RPC endpoint, whose POSTs only read; and

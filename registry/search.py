@@ -7,7 +7,8 @@ ranked by relevance, with a project whose name is exactly the query (PEP 503 nor
   also matches.
 - SQLite: every word of the query must appear (case-insensitively) in the name, summary, keywords or
   description; the name counts most.
-Django's `contains` lookups escape `%` and `_`, so a query cannot turn into a LIKE wildcard (BAD_INPUTS I4).
+Django's `contains` lookups escape `%` and `_`, so a query cannot turn into a LIKE wildcard
+(docs/hostile-inputs.md, I).
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField

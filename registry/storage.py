@@ -1,8 +1,9 @@
 """Where distribution files live. Hides whether package storage is the local disk or an S3 bucket.
 
-Paths follow PyPI's content-addressed layout `<b2[0:2]>/<b2[2:4]>/<b2[4:]>/<filename>` (PROTOCOLS.md §1.12),
-so two different files can never share a path and identical bytes always land in the same place. Because a
-path that exists is trusted to hold its bytes, every write is atomic: a file appears whole or not at all.
+Paths follow PyPI's content-addressed layout `<b2[0:2]>/<b2[2:4]>/<b2[4:]>/<filename>` (Warehouse's
+`file_upload`), so two different files can never share a path and identical bytes always land in the same
+place. Because a path
+that exists is trusted to hold its bytes, every write is atomic: a file appears whole or not at all.
 """
 
 import os

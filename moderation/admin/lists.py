@@ -107,7 +107,7 @@ class SiteBannerAdmin(admin.ModelAdmin):
 
 class ProhibitedProjectNameForm(forms.ModelForm):
     """Adding a prohibited name: the name is stored normalized; an existing project of that name is kept or
-    removed as the admin chooses (PROTOCOLS.md §5.2: PyPI removes it)."""
+    removed as the admin chooses (PyPI's admin removes it)."""
 
     existing_project = forms.ChoiceField(
         label="Existing project of this name",

@@ -8,7 +8,7 @@ from registry.services.projects import MAX_NAME_LENGTH
 
 
 class ClaimForm(forms.Form):
-    """PEP 541's request form (PROTOCOLS.md §6.2) as fields: what, why, what for, and the contact tried."""
+    """PEP 541's request (PyPI's issue template) as fields: what, why, what for, and the contact tried."""
 
     name = forms.CharField(label="Project name", max_length=MAX_NAME_LENGTH + 50, strip=True)
     kind = forms.ChoiceField(

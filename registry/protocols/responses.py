@@ -29,7 +29,7 @@ STATUS_BY_ERROR = {
 
 
 def reason_phrase(message: str) -> str:
-    """The message as an HTTP reason phrase: one line of ISO-8859-1 (BAD_INPUTS A13, A15)."""
+    """The message as an HTTP reason phrase: one line of ISO-8859-1 (Warehouse's `_exc_with_message`)."""
     line = " ".join(message.split())
     return line.encode("iso-8859-1", "replace").decode("iso-8859-1")
 

@@ -16,7 +16,7 @@ API_VERSION = "1.4"
 HTML = "text/html"
 V1_HTML = "application/vnd.pypi.simple.v1+html"
 V1_JSON = "application/vnd.pypi.simple.v1+json"
-# Server preference for ties (PROTOCOLS.md §2.2); `latest` aliases resolve to v1 (PEP 691).
+# Server preference for ties (Warehouse's `api/simple.py`); `latest` aliases resolve to v1 (PEP 691).
 OFFERS = (HTML, V1_HTML, V1_JSON)
 ALIASES = {
     "application/vnd.pypi.simple.latest+html": V1_HTML,
@@ -75,8 +75,14 @@ def file_url(files_base: str, path: str) -> str:
 
 
 def project_context(*, project: Project, files_base: str) -> dict:
-    """The PEP 691 JSON document of one project; the HTML page renders the same data."""
-    rows = File.objects.filter(release__project=project).values_list(
+    """The PEP 691 JSON document of one project; the HTML page renders the same data.
+
+    `project-status` is the PEP 792 status (active, archived or quarantined; docs/decisions/
+    0006-quarantine-status.md); a quarantined project lists no versions and no files.
+    """
+    # Only public projects offer files (PEP 792: a quarantined one is shown with its status, and nothing).
+    rows = File.objects.filter(release__project=project) if project.is_public else File.objects.none()
+    rows = rows.values_list(
         "filename",
         "path",
         "sha256_digest",
@@ -125,7 +131,7 @@ def project_context(*, project: Project, files_base: str) -> dict:
     return {
         "meta": {"api-version": API_VERSION, "_last-serial": project.last_serial},
         "name": project.normalized_name,
-        "project-status": {"status": "active"},
+        "project-status": {"status": project.status},
         "versions": [str(version) for version in sorted(versions, key=versions.__getitem__)],
         "files": [file for _, file in files],
     }

@@ -7,7 +7,7 @@ rolled-back deletion never loses a file and a slow bucket never holds a database
 from django.db import transaction
 from django.db.models import F
 
-from registry import storage
+from registry import notifications, storage
 from registry.models import File
 from registry.services.journal import journal_record
 from registry.services.permissions import require_owner
@@ -17,8 +17,9 @@ from registry.services.permissions import require_owner
 def file_remove(*, file: File, actor) -> None:
     """Delete one file of a release; journal `remove file <filename>` and shrink the project's total size.
 
-    The filename stays used for ever (its UsedFilename row is kept, PROTOCOLS.md §1.6). The release stays,
-    even when it has no file left, as on PyPI. Raises ManageNotPermitted unless `actor` is an Owner.
+    The filename stays used for ever (its UsedFilename row is kept, as Warehouse's `Filename` log). The
+    release stays, even when it has no file left, as on PyPI. Raises ManageNotPermitted unless `actor` is an
+    Owner.
     """
     release = file.release
     project = release.project
@@ -29,6 +30,9 @@ def file_remove(*, file: File, actor) -> None:
         (f"remove file {file.filename}", release.version),
         actor=actor,
         also_update={"total_size": F("total_size") - file.size},
+    )
+    notifications.project_event(
+        project, "file_deleted", actor=actor, filename=file.filename, version=release.version
     )
     discard_stored_after_commit([file.path])
 

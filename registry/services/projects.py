@@ -2,7 +2,7 @@
 
 The name policy is one function, `name_decision`, shared by upload (through `check_new_project_name`), the
 public name check page and name claims, so that every way of taking a name applies the same rules
-(BAD_INPUTS G6) and says which rule refused it (BAD_INPUTS G12, USER_ASKS §1.3).
+(docs/hostile-inputs.md, G) and says which rule refused it.
 """
 
 from dataclasses import dataclass, field
@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from moderation import policy
+from registry import notifications
 from registry.exceptions import InvalidUpload, NameConflict
 from registry.models import File, Project, Release
 from registry.names import StdlibModule, is_valid_project_name, normalize, stdlib_conflicts, ultranormalize
@@ -50,8 +51,8 @@ RULE_LABELS = {
     NameRule.TOO_SIMILAR: "too similar to an existing project",
 }
 
-# HTTP status of each refusal, as PyPI answers an upload (PROTOCOLS.md §1.7). Uploads never meet EXISTS or
-# RESERVED: an existing project, with or without releases, takes them to the permission check (403).
+# HTTP status of each refusal, as PyPI answers an upload (Warehouse's `create_project`). Uploads never meet
+# EXISTS or RESERVED: an existing project, with or without releases, takes them to the permission check (403).
 STATUS_BY_RULE = {
     NameRule.INVALID: 400,
     NameRule.STDLIB: 400,
@@ -116,10 +117,10 @@ def name_check_url(name: str) -> str:
 def name_decision(name: str, *, user=None) -> NameDecision:
     """Decide whether a new project may take `name`. Reads only; at most two queries.
 
-    Rules, in PyPI's order (PROTOCOLS.md §1.7): invalid name → standard-library module → an existing project
-    of the same PEP 503 name (EXISTS, or RESERVED when it has no release yet) → prohibited by the admins →
-    too similar (same ultranormalized form) to an existing project. Quarantined projects count: a hidden
-    project still owns its name.
+    Rules, in PyPI's order (Warehouse's `check_project_name`): invalid name → standard-library module → an
+    existing project of the same PEP 503 name (EXISTS, or RESERVED when it has no release yet) → prohibited by
+    the admins → too similar (same ultranormalized form) to an existing project. Quarantined projects count: a
+    hidden project still owns its name.
     """
     normalized = normalize(name) if is_valid_project_name(name) else ""
     see = f"See {name_check_url(name)} for more information."
@@ -225,5 +226,7 @@ def project_remove(*, project: Project, actor, check_role: bool = True) -> None:
         require_owner(project=project, user=actor)
     paths = list(File.objects.filter(release__project=project).values_list("path", flat=True))
     journal_record(project, ("remove project", None), actor=actor)
+    if check_role:  # the moderators' removals send their own email, with their reason
+        notifications.project_event(project, "project_deleted", actor=actor)
     project.delete()
     discard_stored_after_commit(paths)

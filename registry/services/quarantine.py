@@ -4,7 +4,8 @@ A quarantined project is hidden from the Simple, JSON and XML-RPC APIs, search a
 not served, and it accepts no uploads, not even from its owners (`registry.selectors.public_projects`,
 `registry.services.uploads`). Its maintainers can see it and its history but change nothing
 (`registry.services.permissions.require_changeable`). Every change of status is journaled, so the read
-caches and mirrors see it at once (PROTOCOLS.md §5.3: `project quarantined` / `project quarantine cleared`).
+caches and mirrors see it at once (Warehouse's journal actions `project quarantined` and
+`project quarantine cleared`).
 
 Why a project was quarantined, and by whom, is moderation's record (`moderation.services`, which calls these
 and keeps the audit trail); the registry only knows the status.
@@ -19,12 +20,25 @@ from registry.models import Project
 from registry.services.journal import journal_record
 
 
-def _set_status(projects: Iterable[Project], *, status: str, action: str, actor) -> list[Project]:
+def _set_status(projects: Iterable[Project], *, quarantine: bool, action: str, actor) -> list[Project]:
     wanted = {project.pk for project in projects}
-    other = ProjectStatus.ACTIVE if status == ProjectStatus.QUARANTINED else ProjectStatus.QUARANTINED
     # Locked, so two moderators acting at once change (and journal) each project once.
-    changing = list(Project.objects.select_for_update().filter(pk__in=wanted, status=other).order_by("pk"))
+    rows = Project.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+    rows = (
+        rows.exclude(status=ProjectStatus.QUARANTINED)
+        if quarantine
+        else rows.filter(status=ProjectStatus.QUARANTINED)
+    )
+    changing = list(rows)
     for project in changing:
+        # Released, a project the owners had archived is archived again.
+        status = (
+            ProjectStatus.QUARANTINED
+            if quarantine
+            else ProjectStatus.ARCHIVED
+            if project.archived_at
+            else ProjectStatus.ACTIVE
+        )
         journal_record(project, (action, None), actor=actor, also_update={"status": status})
         project.status = status
     return changing
@@ -32,12 +46,12 @@ def _set_status(projects: Iterable[Project], *, status: str, action: str, actor)
 
 @transaction.atomic
 def projects_quarantine(*, projects: Iterable[Project], actor) -> list[Project]:
-    """Quarantine the active ones among `projects`; journal `project quarantined` for each.
+    """Quarantine those among `projects` not yet quarantined; journal `project quarantined` for each.
 
     Returns the projects whose status changed (fresh rows); already quarantined ones are left as they are.
     `actor` is the moderator, or None for automatic quarantine.
     """
-    return _set_status(projects, status=ProjectStatus.QUARANTINED, action=QUARANTINED, actor=actor)
+    return _set_status(projects, quarantine=True, action=QUARANTINED, actor=actor)
 
 
 @transaction.atomic
@@ -46,7 +60,7 @@ def projects_release(*, projects: Iterable[Project], actor) -> list[Project]:
 
     Returns the projects whose status changed.
     """
-    return _set_status(projects, status=ProjectStatus.ACTIVE, action=QUARANTINE_CLEARED, actor=actor)
+    return _set_status(projects, quarantine=False, action=QUARANTINE_CLEARED, actor=actor)
 
 
 def project_quarantine(*, project: Project, actor) -> bool:
@@ -61,5 +75,5 @@ def project_release(*, project: Project, actor) -> bool:
     """Release one project from quarantine; False when it was not quarantined."""
     changed = projects_release(projects=[project], actor=actor)
     if changed:
-        project.status = ProjectStatus.ACTIVE
+        project.status = changed[0].status
     return bool(changed)

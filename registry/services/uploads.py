@@ -37,7 +37,7 @@ from moderation import policy
 from registry import killpoints, ratelimits, signals, storage
 from registry.enums import PackageType, ProjectStatus, RoleName
 from registry.exceptions import IndexReadOnly, InvalidUpload, NameConflict, UploadNotPermitted
-from registry.models import File, Project, Release, Role, UsedFilename
+from registry.models import File, Project, Release, Role, TrustedPublisher, UsedFilename
 from registry.names import normalize
 from registry.selectors import project_with_role
 from registry.services.intents import intent_abandon, intent_fulfil, intent_open
@@ -60,14 +60,18 @@ RACE_ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class UploadTarget:
-    """Where an authorized upload goes: an existing project, or a new one named `name`."""
+    """Where an authorized upload goes: an existing project, or a new one named `name`.
 
-    user: User
+    `user` is None, and `publisher` set, for a token minted by trusted publishing.
+    """
+
+    user: User | None
     token: ApiToken
     project: Project | None
     name: str
     max_file_size: int
     max_project_size: int
+    publisher: TrustedPublisher | None = None
 
 
 @dataclass(frozen=True)
@@ -132,8 +136,10 @@ def upload_authorize(
     """Check that the token's user may upload this request's project, creating it if it is new.
 
     Raises UploadNotPermitted (403), InvalidUpload (400), RateLimited (429: too many new projects from this
-    user or `ip_address`, PROTOCOLS.md §1.7) and the name-policy errors of new projects.
+    user or `ip_address`) and the name-policy errors of new projects.
     """
+    if token.publisher_id is not None:
+        return _publisher_target(token, request)
     user = token.user
     project = project_with_role(name=request.name, user=user)
     if project is None:
@@ -153,20 +159,47 @@ def upload_authorize(
             f"The user '{user.username}' isn't allowed to upload to project '{project.name}'. "
             "See /help/#project-name for more information."
         )
-    if project.status == ProjectStatus.QUARANTINED:
-        raise UploadNotPermitted(
-            f"Project '{project.name}' is quarantined by the index moderators, so no files can be uploaded "
-            "to it. See the project's manage page for the reason."
-        )
+    _check_status(project)
     _check_account(token)
+    return _existing_project_target(token, project)
+
+
+def _existing_project_target(token: ApiToken, project: Project, publisher=None) -> UploadTarget:
     return UploadTarget(
-        user=user,
+        user=token.user,
         token=token,
         project=project,
         name=project.name,
         max_file_size=max(settings.WHARF_MAX_FILE_SIZE, project.upload_limit or 0),
         max_project_size=max(settings.WHARF_MAX_PROJECT_SIZE, project.total_size_limit or 0),
+        publisher=publisher,
     )
+
+
+def _check_status(project: Project) -> None:
+    """PEP 792: neither a quarantined nor an archived project accepts uploads, not even from its owners."""
+    if project.status == ProjectStatus.QUARANTINED:
+        raise UploadNotPermitted(
+            f"Project '{project.name}' is quarantined by the index moderators, so no files can be uploaded "
+            "to it. See the project's manage page for the reason."
+        )
+    if project.status == ProjectStatus.ARCHIVED:
+        raise UploadNotPermitted(
+            f"Project '{project.name}' is archived, so no files can be uploaded to it; an Owner can "
+            f"unarchive it on /manage/project/{project.normalized_name}/ first."
+        )
+
+
+def _publisher_target(token: ApiToken, request: UploadRequest) -> UploadTarget:
+    """A token minted by trusted publishing uploads to its publisher's project only, whoever holds a role."""
+    publisher = TrustedPublisher.objects.select_related("project").filter(pk=token.publisher_id).first()
+    project = publisher.project if publisher is not None else None
+    if project is None or normalize(request.name) != project.normalized_name:
+        raise UploadNotPermitted(
+            f"Invalid API Token: project-scoped token is not valid for project: '{normalize(request.name)}'"
+        )
+    _check_status(project)
+    return _existing_project_target(token, project, publisher)
 
 
 def _new_project_target(token: ApiToken, request: UploadRequest, ip_address: str | None) -> UploadTarget:
@@ -189,7 +222,8 @@ def _new_project_target(token: ApiToken, request: UploadRequest, ip_address: str
 
 
 def _check_account(token: ApiToken) -> None:
-    """Verified primary email and, when the site requires it, two-factor authentication (rows 12-13)."""
+    """Verified primary email and, when the site requires it, two-factor authentication (Warehouse's
+    `_ensure_user_can_upload` order)."""
     user = token.user
     if not token.user_has_verified_email:
         raise UploadNotPermitted(
@@ -326,7 +360,7 @@ def _existing_file(upload: ValidatedUpload) -> File | None:
 
 
 def _already_exists(upload: ValidatedUpload) -> str:
-    # twine --skip-existing recognises this message by its start (PROTOCOLS.md §1.6): keep it.
+    # twine --skip-existing recognises this message by its start (twine's `skip_upload`): keep it.
     return (
         f"File already exists ('{upload.filename}', with blake2_256 hash "
         f"'{upload.file.blake2_256_digest}'). {FILE_REUSE_HELP}"
@@ -371,6 +405,7 @@ def _record_upload(
     ip_address: str | None,
 ) -> File:
     user = target.user
+    user_id = user.pk if user is not None else None
     project = target.project
     changes: list[tuple[str, str | None]] = []
     if project is None:
@@ -395,7 +430,7 @@ def _record_upload(
         created_release = release
         transaction.on_commit(
             lambda: signals.release_created.send(
-                sender=Release, project_id=project.pk, release_id=created_release.pk, user_id=user.pk
+                sender=Release, project_id=project.pk, release_id=created_release.pk, user_id=user_id
             )
         )
 
@@ -415,6 +450,8 @@ def _record_upload(
         uploader=user,
         uploaded_via=user_agent[:200],
         comment_text=request.form.comment,
+        publisher=target.publisher,
+        published_via=target.publisher.describe()[:400] if target.publisher is not None else "",
     )
     UsedFilename.objects.create(filename=file.filename)
     token_mark_used(target.token)

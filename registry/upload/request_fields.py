@@ -1,4 +1,4 @@
-"""The upload request's own fields (PROTOCOLS.md §1.2): sanitizing, then the form checks of rows 5-6 of §1.4.
+"""The upload request's own fields: sanitizing, then Warehouse's upload form checks (`forklift/forms.py`).
 
 Input is a mapping of field name to the list of its values, as the multipart body carried them.
 """
@@ -67,7 +67,8 @@ def check_action(fields: Mapping[str, Sequence[str]]) -> None:
 
 
 def sanitize_fields(fields: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
-    """Drop distutils' `UNKNOWN` placeholders and empty values; escape NUL (BAD_INPUTS A10-A12)."""
+    """Drop distutils' `UNKNOWN` placeholders and empty values; escape NUL (Warehouse's
+    `sanitize` decorator)."""
     clean: dict[str, list[str]] = {}
     for key, values in fields.items():
         kept = [value.replace("\x00", "\\x00") for value in values if value.strip() not in ("", "UNKNOWN")]
@@ -77,7 +78,7 @@ def sanitize_fields(fields: Mapping[str, Sequence[str]]) -> dict[str, list[str]]
 
 
 def check_no_file_fields(file_fields: Sequence[str]) -> None:
-    """Only `content` (and the ignored `gpg_signature`) may arrive as file parts (BAD_INPUTS A6)."""
+    """Only `content` (and the ignored `gpg_signature`) may arrive as file parts (as Warehouse)."""
     for field in file_fields:
         if field not in ("content", "gpg_signature"):
             raise InvalidUpload(f"{field}: Should not be a tuple.")
@@ -116,6 +117,12 @@ def parse_upload_form(fields: Mapping[str, Sequence[str]]) -> UploadForm:
         pyversion = "source"
     if not (md5 or sha256 or blake2):
         raise InvalidUpload("Error: Include at least one message digest.")
+    if fields.get("attestations"):
+        # Silently dropping them would let users believe their provenance is published.
+        raise InvalidUpload(
+            "Attestations (PEP 740) are not supported by this index yet: upload the files without them "
+            "(twine: leave out --attestations; the publishing action: set attestations: false)."
+        )
 
     return UploadForm(
         filetype=filetype,

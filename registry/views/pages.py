@@ -103,8 +103,8 @@ def _description_html(release) -> str:
     """The README as sanitized HTML.
 
     The stored HTML was sanitized when it was uploaded; it is cleaned again with the same allowlist
-    (readme_renderer's, nh3) so that a row written any other way cannot put script on the page (BAD_INPUTS
-    H1-H4, H11). A description stored without HTML is rendered now (cached by the renderer).
+    (readme_renderer's, nh3) so that a row written any other way cannot put script on the page
+    (docs/hostile-inputs.md, H). A description stored without HTML is rendered now (cached by the renderer).
     """
     html = release.description_html
     if not html and release.description.strip():

@@ -1,4 +1,4 @@
-"""Rate limits on new projects (PROTOCOLS.md §1.7, BAD_INPUTS G5): 20 an hour per account and 40 per IP
+"""Rate limits on new projects (Warehouse's `create_project`): 20 an hour per account and 40 per IP
 address by default, 429 "Too many new projects created"; only creations that commit count."""
 
 import pytest

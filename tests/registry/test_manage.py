@@ -154,7 +154,10 @@ def test_invite_accept(as_alice, as_bob, demo, bob, sent):
     assert (invitation.invitee, invitation.role_name, invitation.status) == (bob, "Maintainer", "pending")
     assert timedelta(days=6, hours=23) < invitation.expires - invitation.created <= timedelta(days=7)
     assert actions(demo)[-1] == ("invite Maintainer bob", None, "alice")
-    (email,) = sent(1)
+    # bob is invited; the Owners (alice, who invited) are told of the invitation.
+    email, notice = sorted(sent(2), key=lambda message: message.to != ["bob@example.com"])
+    assert notice.to == ["alice@example.com"]
+    assert notice.subject == "[Wharf] bob was invited to demo"
     assert email.to == ["bob@example.com"]
     assert email.subject == "[Wharf] alice invited you to be Maintainer of demo"
     assert "http://127.0.0.1:8000/manage/projects/" in email.body

@@ -65,7 +65,7 @@ def test_search_uses_each_projects_newest_release(publish):
 
 @pytest.mark.parametrize("query", ["%", "_", "%%", "\\", "'", '"', "*", "a%b"])
 def test_like_wildcards_match_literally(publish, query):
-    """BAD_INPUTS I4: `%` and `_` are not wildcards."""
+    """`%` and `_` are not wildcards."""
     publish("demo", "1.0")  # name, summary ("A test package") and description hold none of these
     assert [r.project.name for r in search_releases(query=query)] == []
 

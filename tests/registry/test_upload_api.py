@@ -161,7 +161,7 @@ def test_other_users_project_is_forbidden(upload, alice_token, make_user, make_t
     assert upload(builders.wheel("demo", "1.0"), token=alice_token).status_code == 200
     mallory_token = make_token(make_user("mallory"))
     with unchanged():
-        # Another spelling of the same normalized name maps onto the existing project (BAD_INPUTS B6).
+        # Another spelling of the same normalized name maps onto the existing project (PEP 503).
         response = upload(builders.wheel("DEMO", "2.0"), token=mallory_token)
     refused(response, 403, "The user 'mallory' isn't allowed to upload to project 'demo'.")
 
@@ -456,7 +456,7 @@ def test_release_closes_after_14_days(upload, alice_token, unchanged):
             400,
             "Uploading new files to releases older than 14 days is not allowed.",
         )
-        # An identical re-upload is still the no-op twine --skip-existing relies on (BAD_INPUTS C17).
+        # An identical re-upload is still the no-op twine --skip-existing relies on.
         assert upload(builders.sdist("demo", "1.0"), token=alice_token).status_code == 200
 
 

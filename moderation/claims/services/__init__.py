@@ -1,4 +1,4 @@
-"""Writes of name claims: filing a claim and every step of the case (PEP 541, PROTOCOLS.md §6).
+"""Writes of name claims: filing a claim and every step of the case (PEP 541).
 
 Each step is one service that locks the case, asks `moderation.claims.transitions` whether the step is
 allowed and what deadline follows, records a timeline event and an audit row, and enqueues its emails and a

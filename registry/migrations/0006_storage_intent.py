@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0004_unbounded_versions'),
+        ('registry', '0005_publishing_and_archiving'),
     ]
 
     operations = [
