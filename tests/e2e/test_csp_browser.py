@@ -52,6 +52,8 @@ MAINTAINER = [
     "/manage/project/csp-widgets/collaborators/",
     "/manage/project/csp-widgets/release/1.0/",
     "/manage/project/csp-widgets/history/",
+    "/manage/project/csp-widgets/publishing/",
+    "/manage/publishing/",
 ]
 CLAIMANT = ["/project/csp-widgets/report/", "/claims/", "/claims/new/?name=csp-widgets", "/claims/{claim}/"]
 ADMIN = [
