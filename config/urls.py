@@ -17,6 +17,7 @@ urlpatterns = [
     # Trusted publishing (PyPI's paths, with or without the trailing slash).
     re_path(r"^_/oidc/audience/?$", oidc.audience, name="oidc-audience"),
     re_path(r"^_/oidc/(?:github/)?mint-token/?$", oidc.mint_token, name="oidc-mint-token"),
+    path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
     # Wharf's account pages first: its sign-up and email pages take the place of allauth's.
     path("accounts/", include("accounts.urls")),
@@ -27,5 +28,8 @@ urlpatterns = [
     path("", include("registry.urls")),
 ]
 
+# Under /api/ these answer in the REST API's error format; elsewhere, Django's pages.
+handler404 = "config.api.not_found"
+handler500 = "config.api.server_error"
 # allauth answers its rate limits with this view (it looks for `handler429` in the root URL conf).
 handler429 = "accounts.views.too_many_requests"

@@ -85,8 +85,22 @@ class SlidingWindow:
         """Whether one more action fits; reads only."""
         return self.current(key, now=now) + 1 <= self.rate.count
 
-    def hit(self, key: str, *, now: float | None = None) -> str:
-        """Count one action of `key`; returns the bucket it went into."""
+    def retry_after(self, key: str, *, now: float | None = None) -> int:
+        """Seconds until one more action of `key` fits again (at least 1): the answer's `Retry-After`."""
+        current_key, previous_key, elapsed = self._keys(key, time.time() if now is None else now)
+        counts = cache.get_many([current_key, previous_key])
+        current, previous = counts.get(current_key, 0), counts.get(previous_key, 0)
+        room = self.rate.count - 1  # what the window may hold for one more action to fit
+        if current <= room and previous:
+            # The previous bucket's weight shrinks as the window slides; wait until it is small enough.
+            wait = (1 - (room - current) / previous) - elapsed
+        else:
+            # Wait for the next bucket, then until this one's weight (as the previous) is small enough.
+            wait = (1 - elapsed) + (1 - room / current if current else 0)
+        return max(1, math.ceil(wait * self.rate.seconds))
+
+    def hit(self, key: str, *, now: float | None = None) -> None:
+        """Count one action of `key`."""
         current_key, _, _ = self._keys(key, time.time() if now is None else now)
         # Two windows long, so the bucket still counts (weighted) while it is the previous one.
         cache.add(current_key, 0, timeout=2 * self.rate.seconds)
@@ -94,7 +108,6 @@ class SlidingWindow:
             cache.incr(current_key)
         except ValueError:  # evicted between add and incr
             cache.set(current_key, 1, timeout=2 * self.rate.seconds)
-        return current_key
 
     def take(self, key: str, *, now: float | None = None) -> Taken | None:
         """Count one action of `key` if it fits, else None; atomic: parallel takes never pass the limit."""
@@ -109,21 +122,6 @@ class SlidingWindow:
             Taken((current_key,)).refund()
             return None
         return Taken((current_key,))
-
-    def retry_after(self, key: str, *, now: float | None = None) -> int:
-        """Seconds until one more action of `key` fits (at least 1)."""
-        now = time.time() if now is None else now
-        current_key, previous_key, elapsed = self._keys(key, now)
-        counts = cache.get_many([current_key, previous_key])
-        current, previous = counts.get(current_key, 0), counts.get(previous_key, 0)
-        room = self.rate.count - 1 - current  # what the previous bucket's weight must fall to
-        if room >= 0:
-            wait = max(0.0, (1 - room / previous) - elapsed) * self.rate.seconds if previous else 0.0
-        else:  # only once this bucket is the previous one, and weighs little enough
-            wait = (1 - elapsed) * self.rate.seconds
-            if current > 0:
-                wait += max(0.0, 1 - (self.rate.count - 1) / current) * self.rate.seconds
-        return max(1, math.ceil(wait))
 
 
 def limit(scope: str, setting: str) -> SlidingWindow:

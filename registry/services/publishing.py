@@ -219,6 +219,8 @@ def token_mint(*, raw_jwt: str, ip_address: str | None = None) -> MintedUploadTo
             publisher = _create_pending_project(publisher, ip_address=ip_address)
         _learn_owner_id(publisher, token.claims)
         now = timezone.now()
+        # One token per CI run: the publisher's expired ones go, so they do not pile up.
+        ApiToken.objects.filter(publisher=publisher, expires__lt=now).delete()
         raw = new_token()
         stamp = now.strftime("%Y-%m-%d %H:%M:%S")
         ApiToken.objects.create(

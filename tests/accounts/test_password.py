@@ -1,6 +1,7 @@
 """Password change and reset: same answer for known and unknown addresses, links only to verified ones."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from accounts.enums import SecurityEventKind
@@ -41,6 +42,9 @@ def test_reset_link_sets_a_new_password(client, alice, sent):
     alice.refresh_from_db()
     assert alice.check_password(NEW_PASSWORD)
     assert SecurityEvent.objects.filter(user=alice, kind=SecurityEventKind.PASSWORD_RESET).exists()
+    notice = sent(2)[1]
+    assert notice.to == ["alice@example.com"] and "Your password has been reset." in notice.body
+    assert "Your password has been reset." in notice.alternatives[0][0]
 
 
 def test_unverified_address_gets_a_notice_not_a_link(client, make_user, sent):
@@ -85,3 +89,9 @@ def test_password_change(client, sign_in, alice, sent):
     assert SecurityEvent.objects.filter(user=alice, kind=SecurityEventKind.PASSWORD_CHANGED).exists()
     [notice] = sent(1)
     assert notice.to == ["alice@example.com"] and "Wharf" in notice.body
+    # Its own template, in text and HTML: what changed, and what to do if it was not them (WHARF_SITE_URL).
+    assert "Your password has been changed." in notice.body and "If this was not you" in notice.body
+    assert f"{settings.WHARF_SITE_URL}/accounts/password/reset/" in notice.body
+    html, _mimetype = notice.alternatives[0]
+    assert "Your password has been changed." in html
+    assert f'href="{settings.WHARF_SITE_URL}/accounts/security/"' in html

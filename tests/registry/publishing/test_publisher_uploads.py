@@ -74,3 +74,13 @@ def test_attestations_are_refused_and_nothing_is_stored(upload, alice_token, unc
         )
     assert response.status_code == 400
     assert "Attestations (PEP 740) are not supported by this index yet" in response.reason_phrase
+
+
+def test_minted_tokens_only_upload(minted):
+    """Any other door (the REST API) asks `token_authenticate` without `allow_publisher`: refused."""
+    from accounts.exceptions import TokenRejected
+    from accounts.services import token_authenticate
+
+    with pytest.raises(TokenRejected):
+        token_authenticate(minted)
+    assert token_authenticate(minted, allow_publisher=True).user is None
