@@ -27,6 +27,7 @@ import uuid
 from pathlib import Path
 
 import requests
+
 from common import HERE, PIP_ACCEPT, ROOT, free_port, server_env, small_corpus, wrk
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/wharf-bench-reads-uploads"))
