@@ -251,6 +251,13 @@ WHARF_RISK_AUTO_QUARANTINE = env_bool("WHARF_RISK_AUTO_QUARANTINE", False)
 WHARF_RISK_POPULAR_PROJECTS = env_int("WHARF_RISK_POPULAR_PROJECTS", 100)
 # Absolute address of the site, for links in emails sent outside a request (Celery tasks).
 WHARF_SITE_URL = os.environ.get("WHARF_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+# A CDN in front (registry/cdn.py): the purge-by-key endpoint, its token, and the purger (a dotted path; the
+# HTTP purger when a URL is set, else none).
+WHARF_CDN_PURGE_URL = os.environ.get("WHARF_CDN_PURGE_URL", "").strip()
+WHARF_CDN_PURGE_TOKEN = os.environ.get("WHARF_CDN_PURGE_TOKEN", "").strip()
+WHARF_CDN_PURGER = os.environ.get("WHARF_CDN_PURGER", "").strip() or (
+    "registry.cdn.HttpPurger" if WHARF_CDN_PURGE_URL else "registry.cdn.NullPurger"
+)
 # Absolute base of file URLs in the Simple and JSON APIs; empty means the request's own host.
 WHARF_FILES_URL = os.environ.get("WHARF_FILES_URL", "").strip().rstrip("/")
 

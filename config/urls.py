@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from registry import feeds
 from registry.protocols import files, json, simple, upload, xmlrpc
 
 urlpatterns = [
@@ -14,6 +15,9 @@ urlpatterns = [
     path("legacy/", upload.legacy_upload, name="upload"),
     path("legacy", upload.legacy_upload_without_slash),
     re_path(r"^(?:pypi|RPC2)/?$", xmlrpc.rpc, name="xmlrpc"),
+    path("rss/updates.xml", feeds.UpdatesFeed(), name="rss-updates"),
+    path("rss/packages.xml", feeds.PackagesFeed(), name="rss-packages"),
+    path("rss/project/<str:name>/releases.xml", feeds.ProjectReleasesFeed(), name="rss-project-releases"),
     path("admin/", admin.site.urls),
     # Wharf's account pages first: its sign-up and email pages take the place of allauth's.
     path("accounts/", include("accounts.urls")),

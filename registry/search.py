@@ -1,64 +1,29 @@
 """Project search: reads only, for the search page.
 
-Each public project is represented by its newest release (not yanked, final versions first). Results are
+Each public project is represented by its newest release (not yanked, final versions first), which
+`registry.models.ProjectSearch` names together with that release's text (kept by
+`registry.services.search_index`), so a search reads one row per project, never every release. Results are
 ranked by relevance, with a project whose name is exactly the query (PEP 503 normal form) always first.
-- PostgreSQL: full-text search (`websearch_to_tsquery`, English) over the release's summary, keywords and
-  description, backed by the GIN index of migration 0003, plus the project name; a substring of the name
-  also matches.
+- PostgreSQL: full-text search (`websearch_to_tsquery`, English) over the stored document (name, summary,
+  keywords, description) through its GIN index, ranked by the stored title (name, summary, keywords); a
+  substring of the name also matches and counts most.
 - SQLite: every word of the query must appear (case-insensitively) in the name, summary, keywords or
   description; the name counts most.
 Django's `contains` lookups escape `%` and `_`, so a query cannot turn into a LIKE wildcard (BAD_INPUTS I4).
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import (
-    Case,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
 
 from registry.enums import ProjectStatus
-from registry.models import Release
+from registry.models import Project, ProjectSearch, Release
 from registry.names import normalize
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 RESULT_FIELDS = ("id", "project_id", "version", "summary", "created", "yanked", "is_prerelease")
 PROJECT_FIELDS = ("project__id", "project__name", "project__normalized_name")
-
-
-class ReleaseDocument(Func):
-    """The text a release is searched by, exactly as the GIN index of migration 0003 computes it.
-
-    PostgreSQL uses an expression index only for the same expression, so this template and the index's
-    definition must stay identical.
-    """
-
-    template = "to_tsvector('english'::regconfig, %(expressions)s)"
-    arg_joiner = " || ' ' || "
-    output_field = SearchVectorField()
-
-    def __init__(self):
-        super().__init__(F("summary"), F("keywords"), F("description"))
-
-
-def newest_public_releases() -> QuerySet[Release]:
-    """One release per public project: the one its search result shows."""
-    newest = (
-        Release.objects.filter(project=OuterRef("project"))
-        .order_by("yanked", "is_prerelease", "-created", "-pk")
-        .values("pk")[:1]
-    )
-    return Release.objects.filter(project__status=ProjectStatus.ACTIVE, pk=Subquery(newest))
 
 
 def search_releases(*, query: str) -> QuerySet[Release]:
@@ -70,7 +35,11 @@ def search_releases(*, query: str) -> QuerySet[Release]:
     if not query:
         return Release.objects.none()
     normalized = normalize(query)
-    releases = newest_public_releases().select_related("project").only(*RESULT_FIELDS, *PROJECT_FIELDS)
+    releases = (
+        Release.objects.filter(search_entry__isnull=False, project__status=ProjectStatus.ACTIVE)
+        .select_related("project")
+        .only(*RESULT_FIELDS, *PROJECT_FIELDS)
+    )
     exact = Case(When(project__normalized_name=normalized, then=Value(1)), default=Value(0))
     if connection.vendor == "postgresql":
         releases = _postgresql(releases, query=query, normalized=normalized)
@@ -81,18 +50,14 @@ def search_releases(*, query: str) -> QuerySet[Release]:
 
 def _postgresql(releases: QuerySet, *, query: str, normalized: str) -> QuerySet:
     terms = SearchQuery(query, config="english", search_type="websearch")
+    # Matching projects are found by a UNION of two subqueries, the documents through their GIN index and the
+    # names by substring: inside one OR the planner would read every search row instead.
+    by_document = ProjectSearch.objects.filter(document=terms).values("project_id")
+    by_name = Project.objects.filter(normalized_name__contains=normalized).values("pk")
     in_name = Q(project__normalized_name__contains=normalized)
-    # Matching documents are found through the GIN index in a subquery of their own: inside one OR with the
-    # name conditions PostgreSQL would compute every release's document instead.
-    by_document = Release.objects.alias(document=ReleaseDocument()).filter(document=terms).values("pk")
-    return (
-        releases.alias(name_document=SearchVector("project__name", config="english"))
-        .filter(Q(pk__in=by_document) | Q(name_document=terms) | in_name)
-        .annotate(
-            rank=Case(When(in_name, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
-            + 2 * SearchRank(F("name_document"), terms)
-            + SearchRank(ReleaseDocument(), terms)
-        )
+    return releases.filter(project_id__in=by_document.union(by_name)).annotate(
+        rank=Case(When(in_name, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+        + 2 * SearchRank(F("search_entry__title"), terms)
     )
 
 

@@ -1,6 +1,6 @@
 """Reads of the registry. Visibility rules live here: quarantined projects are not served to the public."""
 
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from packaging.version import InvalidVersion, Version
 
@@ -65,6 +65,31 @@ def recent_releases(*, limit: int) -> list[Release]:
         .select_related("project")
         .order_by("-created")[:limit]
     )
+
+
+FEED_FIELDS = ("id", "project_id", "version", "summary", "author_email", "created")
+
+
+def newest_projects(*, limit: int) -> list[Project]:
+    """The newest public projects having a release, newest first, each with `latest` (its newest release)."""
+    projects = list(
+        public_projects()
+        .filter(Exists(Release.objects.filter(project=OuterRef("pk"))))
+        .order_by("-created", "-pk")[:limit]
+    )
+    newest = {}
+    releases = Release.objects.filter(project__in=projects).only(*FEED_FIELDS).order_by("created", "pk")
+    for release in releases:
+        newest[release.project_id] = release
+    for project in projects:
+        project.latest = newest[project.pk]
+    return projects
+
+
+def project_releases_newest(*, project: Project, limit: int) -> list[Release]:
+    """The newest releases of `project` by creation, newest first."""
+    releases = Release.objects.filter(project=project).only(*FEED_FIELDS).order_by("-created", "-pk")
+    return list(releases[:limit])
 
 
 # Uploads ask this once per file: one LEFT JOIN through Model.raw(), which skips the ORM's query compilation

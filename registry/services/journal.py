@@ -2,8 +2,9 @@
 
 from django.db import connection, transaction
 
-from registry import cache
+from registry import cache, cdn
 from registry.models import JournalEntry, Project
+from registry.services.search_index import SEARCH_ACTIONS, search_entries_refresh
 
 # Any constant works; it names the lock that keeps serials in commit order on PostgreSQL.
 JOURNAL_LOCK_ID = 0x77686172
@@ -39,5 +40,12 @@ def journal_record(
     serial = max(entry.id for entry in entries)
     Project.objects.filter(pk=project.pk).update(last_serial=serial, **(also_update or {}))
     project.last_serial = serial
+    if any(action in SEARCH_ACTIONS for action, _version in changes):
+        search_entries_refresh([project.pk])
     transaction.on_commit(lambda: cache.serial_changed(project.normalized_name, serial))
+    if cdn.purging():
+        from registry.tasks import cdn_purge  # tasks call services: imported late
+
+        keys = cdn.changed_keys(project.normalized_name)
+        transaction.on_commit(lambda: cdn_purge.delay(keys=keys))
     return entries

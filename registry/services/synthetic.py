@@ -28,6 +28,7 @@ from registry.enums import PackageType, RoleName
 from registry.models import File, JournalEntry, Project, Release, Role, UsedFilename
 from registry.names import normalize
 from registry.services.journal import JOURNAL_LOCK_ID
+from registry.services.search_index import search_entries_refresh
 from registry.versions import canonical_version
 
 SYNTHETIC_USER_PREFIX = "synthetic-"
@@ -396,6 +397,7 @@ def _insert(plans: list[ProjectPlan], *, owners: list[User], report: SeedReport)
         (JournalEntry, journal),
     ):
         _bulk_insert(model, rows)
+    search_entries_refresh([project.pk for project in projects])
     report.projects += len(projects)
     report.releases += len(releases)
     report.files += len(files)

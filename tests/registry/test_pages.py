@@ -348,7 +348,7 @@ def test_list_pages_have_constant_query_counts(client, publish, path):
 
 
 def test_postgresql_search_uses_the_gin_index(publish):
-    """The document expression of registry.search must stay the one migration 0003 indexes."""
+    """Search reads the stored documents through the GIN index of migration 0005."""
     if connection.vendor != "postgresql":
         pytest.skip("full-text search and its index exist on PostgreSQL only")
     publish("demo", "1.0")
@@ -357,4 +357,4 @@ def test_postgresql_search_uses_the_gin_index(publish):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "registry_release_search_document" in plan, plan
+    assert "registry_projectsearch_document" in plan, plan

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Max
 
 from registry.enums import PackageType
-from registry.models import File, JournalEntry, Project, Release, UsedFilename
+from registry.models import File, JournalEntry, Project, ProjectSearch, Release, UsedFilename
 from registry.names import normalize
 from tests.conftest import state
 
@@ -39,6 +39,7 @@ def test_fills_an_empty_index_with_the_shape_asked_for(db):
     newest = dict(JournalEntry.objects.values_list("project").annotate(serial=Max("id")))
     assert dict(Project.objects.values_list("pk", "last_serial")) == newest
     assert JournalEntry.objects.filter(action="create").count() == 30
+    assert ProjectSearch.objects.count() == 30  # search finds them
     assert JournalEntry.objects.filter(action__startswith="add ", action__contains=" file ").count() == files
     # Filenames start with the normalized name (PEP 427/625), as uploads make them.
     for file in File.objects.select_related("release__project")[:200]:
