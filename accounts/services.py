@@ -17,10 +17,8 @@ from django.utils import timezone
 from accounts.enums import SecurityEventKind
 from accounts.exceptions import AccountError, EmailNotVerified, TokenRejected
 from accounts.models import ApiToken, SecurityEvent, User
-from accounts.tokens import looks_like_token, new_token, token_digest
+from accounts.tokens import INVALID_AUTH, looks_like_token, new_token, token_digest
 from accounts.validators import validate_username
-
-INVALID_AUTH = "Invalid or non-existent authentication information."
 
 
 @transaction.atomic

@@ -17,8 +17,6 @@ import urllib.request
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from registry.enums import ProjectStatus
-
 ALL_PROJECTS = "all-projects"
 DAY = 24 * 3600
 # Simple pages and the JSON API (Warehouse's `origin_cache` values for them); the JSON Simple root is kept
@@ -32,7 +30,7 @@ PURGE_TIMEOUT = 10
 def shareable(project) -> bool:
     """Whether answers about `project` may be kept outside Wharf (a CDN, the front's files): the same for
     every client, because anyone may read them."""
-    return project.status == ProjectStatus.ACTIVE
+    return project.is_public
 
 
 def project_key(normalized_name: str) -> str:

@@ -8,6 +8,11 @@ class ProjectStatus(models.TextChoices):
     QUARANTINED = "quarantined", "Quarantined"
 
 
+# The one home of "public": projects in these states are served to everyone (pages, Simple, JSON, XML-RPC,
+# search, files). Everything else asks `Project.is_public`, `registry.selectors.public_q()` or this set.
+PUBLIC_STATUSES = frozenset({ProjectStatus.ACTIVE})
+
+
 class RoleName(models.TextChoices):
     OWNER = "Owner", "Owner"
     MAINTAINER = "Maintainer", "Maintainer"

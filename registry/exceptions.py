@@ -25,6 +25,10 @@ class InvalidArchive(InvalidUpload):
     """The archive itself is not an acceptable distribution file."""
 
 
+class UploadActionGone(UploadError):
+    """The request asks for an action of the legacy API that PyPI retired (410)."""
+
+
 class UploadNotPermitted(UploadError):
     """Authentication or authorization refused the upload (403)."""
 

@@ -1,9 +1,9 @@
 """What mirrors ask over XML-RPC: serials, the changelog, roles. Quarantined projects are not listed."""
 
-from registry.enums import QUARANTINED, ProjectStatus
+from registry.enums import QUARANTINED
 from registry.models import JournalEntry, Project, Release, Role
 from registry.names import normalize
-from registry.selectors import last_serial, public_projects
+from registry.selectors import last_serial, public_projects, public_q
 
 CHANGELOG_LIMIT = 50_000  # PROTOCOLS.md §4.1
 
@@ -29,9 +29,7 @@ def changelog_since_serial(since) -> list[list]:
     that the project changed, and then finds it gone from the JSON API.
     """
     _require(since, int, "serial")
-    hidden = set(
-        Project.objects.filter(status=ProjectStatus.QUARANTINED).values_list("normalized_name", flat=True)
-    )
+    hidden = set(Project.objects.exclude(public_q()).values_list("normalized_name", flat=True))
     rows = (
         JournalEntry.objects.filter(id__gt=since)
         .order_by("id")
@@ -51,17 +49,17 @@ def list_packages_with_serial() -> dict[str, int]:
 def package_roles(name) -> list[list[str]]:
 
     _require(name, str, "package_name")
-    roles = Role.objects.filter(
-        project__normalized_name=normalize(name), project__status=ProjectStatus.ACTIVE
-    ).values_list("role_name", "user__username")
+    roles = Role.objects.filter(public_q("project__"), project__normalized_name=normalize(name)).values_list(
+        "role_name", "user__username"
+    )
     return sorted([list(role) for role in roles], key=lambda role: (role[0] != "Owner", role[1].lower()))
 
 
 def user_packages(username) -> list[list[str]]:
     _require(username, str, "username")
-    roles = Role.objects.filter(
-        user__username__iexact=username, project__status=ProjectStatus.ACTIVE
-    ).values_list("role_name", "project__name")
+    roles = Role.objects.filter(public_q("project__"), user__username__iexact=username).values_list(
+        "role_name", "project__name"
+    )
     return sorted([list(role) for role in roles], key=lambda role: role[1].lower())
 
 
@@ -69,7 +67,7 @@ def browse(classifiers) -> list[list[str]]:
     """`[name, version]` of the releases that carry every classifier given."""
     _require(classifiers, list, "classifiers")
     wanted = {_require(item, str, "classifier") for item in classifiers}
-    releases = Release.objects.filter(project__status=ProjectStatus.ACTIVE).values_list(
+    releases = Release.objects.filter(public_q("project__")).values_list(
         "project__name", "version", "classifiers"
     )
     return [[name, version] for name, version, found in releases if wanted <= set(found)]

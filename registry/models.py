@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Replace
 from django.utils import timezone
 
-from registry.enums import InvitationStatus, PackageType, ProjectStatus, RoleName
+from registry.enums import PUBLIC_STATUSES, InvitationStatus, PackageType, ProjectStatus, RoleName
 
 
 def _ultranormalized(field: str) -> models.Func:
@@ -44,6 +44,11 @@ class Project(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_public(self) -> bool:
+        """Whether everyone may see the project (registry.enums.PUBLIC_STATUSES)."""
+        return self.status in PUBLIC_STATUSES
 
 
 class Role(models.Model):

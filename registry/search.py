@@ -16,9 +16,9 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
 
-from registry.enums import ProjectStatus
 from registry.models import Project, ProjectSearch, Release
 from registry.names import normalize
+from registry.selectors import public_q
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
@@ -36,7 +36,7 @@ def search_releases(*, query: str) -> QuerySet[Release]:
         return Release.objects.none()
     normalized = normalize(query)
     releases = (
-        Release.objects.filter(search_entry__isnull=False, project__status=ProjectStatus.ACTIVE)
+        Release.objects.filter(public_q("project__"), search_entry__isnull=False)
         .select_related("project")
         .only(*RESULT_FIELDS, *PROJECT_FIELDS)
     )

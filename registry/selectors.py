@@ -1,10 +1,10 @@
 """Reads of the registry. Visibility rules live here: quarantined projects are not served to the public."""
 
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from packaging.version import InvalidVersion, Version
 
-from registry.enums import InvitationStatus, PackageType, ProjectStatus, RoleName
+from registry.enums import PUBLIC_STATUSES, InvitationStatus, PackageType, RoleName
 from registry.models import File, JournalEntry, Project, Release, Role, RoleInvitation
 from registry.names import normalize
 
@@ -14,8 +14,13 @@ def project_get(*, name: str) -> Project | None:
     return Project.objects.filter(normalized_name=normalize(name)).first()
 
 
+def public_q(through: str = "") -> Q:
+    """The filter that keeps public projects; `through` reaches them over a relation (`"project__"`)."""
+    return Q(**{f"{through}status__in": PUBLIC_STATUSES})
+
+
 def public_projects() -> QuerySet[Project]:
-    return Project.objects.filter(status=ProjectStatus.ACTIVE)
+    return Project.objects.filter(public_q())
 
 
 def public_project_get(*, name: str) -> Project | None:
@@ -61,9 +66,7 @@ def project_serial(*, normalized_name: str) -> int | None:
 def recent_releases(*, limit: int) -> list[Release]:
     """The newest releases of public projects, newest first."""
     return list(
-        Release.objects.filter(project__status=ProjectStatus.ACTIVE)
-        .select_related("project")
-        .order_by("-created")[:limit]
+        Release.objects.filter(public_q("project__")).select_related("project").order_by("-created")[:limit]
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from moderation.audit import audit_trail
 from moderation.exceptions import ModerationError
 from moderation.forms import ReasonForm
+from moderation.services import needs_second_moderator
 
 # The confirmation page lists this many objects by name; all of them are posted back.
 LISTED = 200
@@ -60,8 +61,7 @@ def confirm_action(
         "form": form,
         "action": action,
         "destructive": destructive,
-        "needs_approval": acts_on is not None
-        and len(acts_on(objects)) > settings.WHARF_MODERATION_APPROVAL_THRESHOLD,
+        "needs_approval": acts_on is not None and needs_second_moderator(len(acts_on(objects))),
         "threshold": settings.WHARF_MODERATION_APPROVAL_THRESHOLD,
         "opts": modeladmin.model._meta,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

@@ -18,6 +18,7 @@ from moderation.services import (
 from moderation.services.actions import REASON_MAX
 from registry.names import is_valid_project_name, normalize
 from registry.selectors import project_get
+from registry.services.projects import RULE_LABELS, NameRule
 
 
 class AuditedListAdmin(admin.ModelAdmin):
@@ -129,7 +130,9 @@ class ProhibitedProjectNameForm(forms.ModelForm):
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if not is_valid_project_name(name):
-            raise forms.ValidationError(f"'{name}' is not a valid project name, so no project could take it.")
+            raise forms.ValidationError(
+                f"'{name}' is {RULE_LABELS[NameRule.INVALID]}, so no project could take it."
+            )
         normalized = normalize(name)
         if ProhibitedProjectName.objects.filter(name=normalized).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(f"'{normalized}' is already prohibited.")

@@ -23,6 +23,7 @@ from moderation.services.lists import list_entry_delete, list_entry_save
 from moderation.services.pending import (
     BulkOutcome,
     bulk_action,
+    needs_second_moderator,
     pending_action_approve,
     pending_action_reject,
     pending_action_request,
@@ -40,6 +41,7 @@ __all__ = [
     "list_entry_delete",
     "list_entry_save",
     "names_prohibit",
+    "needs_second_moderator",
     "owners_of",
     "pending_action_approve",
     "pending_action_reject",

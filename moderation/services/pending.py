@@ -52,6 +52,12 @@ def _require_permission(actor, kind: str) -> None:
         raise ModerationError("You do not have the permission this action needs.")
 
 
+def needs_second_moderator(count: int) -> bool:
+    """Whether a bulk action on `count` objects waits for another moderator's approval (the one rule the
+    service applies and the admin's confirmation page announces)."""
+    return count > settings.WHARF_MODERATION_APPROVAL_THRESHOLD
+
+
 def bulk_action(*, kind: str, objects: list, actor, reason: str, options: dict | None = None) -> BulkOutcome:
     """Run a destructive bulk action, or queue it for a second moderator when it touches more than
     WHARF_MODERATION_APPROVAL_THRESHOLD objects. Raises ModerationError without the permission."""
@@ -60,7 +66,7 @@ def bulk_action(*, kind: str, objects: list, actor, reason: str, options: dict |
     options = options or {}
     if kind == PendingActionKind.FREEZE_USERS:
         check_freezable(users=objects, actor=actor)  # refuse now rather than at approval
-    if len(objects) > settings.WHARF_MODERATION_APPROVAL_THRESHOLD:
+    if needs_second_moderator(len(objects)):
         return BulkOutcome(
             done=[],
             pending=pending_action_request(

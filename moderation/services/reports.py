@@ -16,7 +16,6 @@ from moderation.enums import ReportReason, ReportState
 from moderation.exceptions import ReportRateLimited, ReportRefused
 from moderation.models import Report
 from moderation.validators import clean_text
-from registry.enums import ProjectStatus
 from registry.models import Project, Role
 from registry.ratelimits import SlidingWindow, parse_rate
 
@@ -50,7 +49,7 @@ def report_create(*, project: Project, reporter, reason: str, description: str) 
         maximum=DESCRIPTION_MAX,
         error=ReportRefused,
     )
-    if project.status != ProjectStatus.ACTIVE:
+    if not project.is_public:
         raise ReportRefused(f"Project '{project.name}' is already hidden by the moderators.")
     if Role.objects.filter(project=project, user=reporter).exists():
         raise ReportRefused(f"You cannot report project '{project.name}': you are one of its maintainers.")

@@ -27,8 +27,8 @@ from moderation.models import RiskAssessment, RiskSignal, SpamDomain
 from moderation.services.actions import projects_quarantine
 from moderation.services.reports import report_open_automatic
 from registry import storage
-from registry.enums import ProjectStatus
 from registry.models import File, Project, Release
+from registry.selectors import public_projects
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def popular_projects() -> list[tuple[str, str]]:
     popular = cache.get(POPULAR_CACHE_KEY)
     if popular is None:
         popular = list(
-            Project.objects.filter(status=ProjectStatus.ACTIVE)
+            public_projects()
             .annotate(release_count=Count("releases"))
             .filter(release_count__gt=0)
             .order_by("-release_count", "created")

@@ -4,7 +4,7 @@ from django.http import FileResponse
 from django.views.decorators.http import require_safe
 
 from registry import storage
-from registry.enums import ProjectStatus
+from registry.enums import PUBLIC_STATUSES
 from registry.models import File
 from registry.protocols.common import CORS_HEADERS, not_found
 
@@ -25,8 +25,7 @@ def download(request, path):
     if row is None:
         return not_found()
     sha256, metadata_sha256, status = row
-    # Quarantined projects' files are not downloadable (moderation issue).
-    if status != ProjectStatus.ACTIVE or (is_metadata and not metadata_sha256):
+    if status not in PUBLIC_STATUSES or (is_metadata and not metadata_sha256):
         return not_found()
     try:
         handle = storage.open_stored(path)

@@ -9,6 +9,7 @@ from registry.exceptions import (
     InvalidUpload,
     NameConflict,
     RateLimited,
+    UploadActionGone,
     UploadError,
     UploadNotPermitted,
 )
@@ -18,6 +19,7 @@ STATUS_BY_ERROR = {
     UploadNotPermitted: 403,
     NameConflict: 409,
     RateLimited: 429,
+    UploadActionGone: 410,
     IndexReadOnly: 503,
 }
 

@@ -39,6 +39,16 @@ class NameRule(StrEnum):
     TOO_SIMILAR = "too-similar"
 
 
+# Each rule as the pages and messages name it ("Rule: ….", "… is not a valid project name, so …").
+RULE_LABELS = {
+    NameRule.INVALID: "not a valid project name",
+    NameRule.STDLIB: "conflicts with the Python standard library",
+    NameRule.EXISTS: "an existing project",
+    NameRule.RESERVED: "reserved by another account",
+    NameRule.PROHIBITED: "prohibited by the administrators",
+    NameRule.TOO_SIMILAR: "too similar to an existing project",
+}
+
 # HTTP status of each refusal, as PyPI answers an upload (PROTOCOLS.md §1.7). Uploads never meet EXISTS or
 # RESERVED: an existing project, with or without releases, takes them to the permission check (403).
 STATUS_BY_RULE = {
@@ -75,6 +85,11 @@ class NameDecision:
     @property
     def available(self) -> bool:
         return self.rule is None
+
+    @property
+    def rule_label(self) -> str:
+        """The refusing rule in a few words (RULE_LABELS); empty when the name is available."""
+        return RULE_LABELS.get(self.rule, "")
 
     @property
     def status(self) -> int:

@@ -1,13 +1,24 @@
-"""The upload service: who may upload where, then storing the file, its rows and journal entries at once.
+"""The upload service: one entry, `upload_submit`, runs every step and gate of an upload in order.
 
-`upload_authorize` runs the identity-dependent checks of PROTOCOLS.md §1.4 (rows 9-13) before any time is
-spent on the file; `upload_publish` runs the remaining database checks (rows 23, 25-28) and writes.
+Whatever door an upload comes through (the legacy API today), the caller hands over the `Authorization`
+header and a way to receive the body, and gets every gate: the admin flags, the token, then receiving,
+parsing, authorizing, validating and publishing. The steps:
+
+- `uploads_open`: read-only mode (503) and an upload freeze (403) refuse before anything else;
+- `upload_token`: the API token of the `Authorization` header (403 with PyPI's messages);
+- `receive()`: the body streams to a temporary file (`registry.upload.streaming`);
+- `parse_upload_request` / `validate_distribution`: the pure pipeline (`registry.upload.pipeline`);
+- `upload_authorize`: the identity-dependent checks (PyPI's order: before any time is spent on the file);
+- `upload_publish`: the remaining database checks, then storage, rows and journal at once.
+
 Nothing is written unless every check passed: files are stored first and removed again if the transaction
 fails, so a refused upload leaves no row and no file behind.
 """
 
 import hashlib
 import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,18 +27,26 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.exceptions import TokenRejected
 from accounts.models import ApiToken, User
-from accounts.services import has_two_factor, token_mark_used
+from accounts.services import has_two_factor, token_authenticate, token_mark_used
+from accounts.tokens import INVALID_AUTH, USERNAME_LOGIN_REFUSED, token_from_authorization
 from moderation import policy
 from registry import ratelimits, signals, storage
 from registry.enums import PackageType, ProjectStatus, RoleName
-from registry.exceptions import InvalidUpload, NameConflict, UploadNotPermitted
+from registry.exceptions import IndexReadOnly, InvalidUpload, NameConflict, UploadNotPermitted
 from registry.models import File, Project, Release, Role, UsedFilename
 from registry.names import normalize
 from registry.selectors import project_with_role
 from registry.services.journal import journal_record
 from registry.services.projects import check_new_project_name
-from registry.upload.pipeline import UploadRequest, ValidatedUpload
+from registry.upload.pipeline import (
+    UploadRequest,
+    ValidatedUpload,
+    parse_upload_request,
+    validate_distribution,
+)
+from registry.upload.streaming import ReceivedUpload
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +71,55 @@ class UploadTarget:
 class UploadResult:
     file: File
     created: bool  # False when an identical file was already there (a no-op re-upload)
+
+
+def upload_submit(
+    *,
+    authorization: str,
+    receive: Callable[[], AbstractContextManager[ReceivedUpload]],
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> UploadResult:
+    """Upload one distribution file: the one entry every caller uses (see the module docstring).
+
+    `authorization` is the request's `Authorization` header; `receive()` opens the body once the flags and
+    the token allowed the upload (its temporary file is removed when the block ends). Raises UploadError
+    subclasses, each with one sentence for the uploader: IndexReadOnly (503), UploadNotPermitted (403),
+    InvalidUpload (400), UploadActionGone (410), NameConflict (409), RateLimited (429).
+    """
+    uploads_open()
+    token = upload_token(authorization)
+    with receive() as received:
+        request = parse_upload_request(received)
+        target = upload_authorize(token=token, request=request, ip_address=ip_address)
+        upload = validate_distribution(
+            request=request, file=received.file, max_file_size=target.max_file_size
+        )
+        return upload_publish(target=target, upload=upload, user_agent=user_agent, ip_address=ip_address)
+
+
+def uploads_open() -> None:
+    """Raise unless the admin flags allow uploads: read-only mode (IndexReadOnly), an upload freeze."""
+    flags = policy.active_flags()  # one cache read for both flags
+    if policy.FlagId.READ_ONLY in flags:
+        raise IndexReadOnly(flags[policy.FlagId.READ_ONLY].message)
+    if policy.FlagId.DISALLOW_NEW_UPLOAD in flags:
+        raise UploadNotPermitted(flags[policy.FlagId.DISALLOW_NEW_UPLOAD].message)
+
+
+# What an uploader reads when the credentials are refused: PyPI's sentences with a pointer to the help page.
+_CREDENTIALS_HELP = {
+    INVALID_AUTH: f"{INVALID_AUTH} See /help/#invalid-auth for more information.",
+    USERNAME_LOGIN_REFUSED: f"{USERNAME_LOGIN_REFUSED} See /help/#apitoken for more information.",
+}
+
+
+def upload_token(authorization: str) -> ApiToken:
+    """The live API token of an `Authorization` header; UploadNotPermitted with PyPI's message if none."""
+    try:
+        return token_authenticate(token_from_authorization(authorization))
+    except TokenRejected as error:
+        raise UploadNotPermitted(_CREDENTIALS_HELP.get(error.message, error.message)) from None
 
 
 def upload_authorize(

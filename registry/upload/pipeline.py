@@ -13,7 +13,12 @@ from packaging.utils import canonicalize_version
 
 from registry.exceptions import InvalidArchive, InvalidMetadata, InvalidUpload
 from registry.upload import archives, filenames, metadata, readme
-from registry.upload.request_fields import UploadForm, check_no_file_fields, parse_upload_form
+from registry.upload.request_fields import (
+    UploadForm,
+    check_action,
+    check_no_file_fields,
+    parse_upload_form,
+)
 from registry.upload.streaming import ReceivedFile, ReceivedUpload
 
 MB = 1024 * 1024
@@ -57,6 +62,7 @@ class ValidatedUpload:
 
 def parse_upload_request(received: ReceivedUpload) -> UploadRequest:
     """Check the request's fields; raise InvalidUpload with the first problem."""
+    check_action(received.fields)
     check_no_file_fields(received.file_fields)
     form = parse_upload_form(received.fields)
     parsed = metadata.parse_form_metadata(form.metadata_fields)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from registry.exceptions import InvalidUpload
+from registry.exceptions import InvalidUpload, UploadActionGone
 from registry.names import PROJECT_NAME_RE
 
 CORE_METADATA_HELP = "See https://packaging.python.org/specifications/core-metadata for more information."
@@ -42,6 +42,29 @@ class UploadForm:
     @property
     def name(self) -> str:
         return self.metadata_fields.get("name", [""])[0]
+
+
+UPLOAD_ACTION = "file_upload"
+PRE_REGISTRATION_GONE = (
+    "Project pre-registration is no longer required or supported, upload your files instead."
+)
+# Actions of the legacy API that PyPI retired, with the answer it gives them.
+RETIRED_ACTIONS = {
+    "submit": PRE_REGISTRATION_GONE,
+    "submit_pkg_info": PRE_REGISTRATION_GONE,
+    "doc_upload": (
+        "Uploading documentation is no longer supported, we recommend using https://readthedocs.org/."
+    ),
+}
+
+
+def check_action(fields: Mapping[str, Sequence[str]]) -> None:
+    """The request must ask for `:action=file_upload`; retired actions get their own answer."""
+    action = (fields.get(":action") or [""])[0].strip()
+    if action in RETIRED_ACTIONS:
+        raise UploadActionGone(RETIRED_ACTIONS[action])
+    if action != UPLOAD_ACTION:
+        raise InvalidUpload(f"Unknown or missing ':action'; uploads use ':action={UPLOAD_ACTION}'.")
 
 
 def sanitize_fields(fields: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:

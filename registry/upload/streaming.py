@@ -141,7 +141,11 @@ def upload_size_cap() -> int:
 
 @contextmanager
 def receive_upload(request) -> Iterator[ReceivedUpload]:
-    """Parse the multipart body of `request`; the temporary file is deleted when the block ends."""
+    """Parse the multipart body of a Django `request`; the temporary file is deleted when the block ends.
+
+    The upload service calls this (as its `receive` step) only after the admin flags and the token allowed
+    the upload, so a refused upload never streams its file to disk.
+    """
     Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
     handler = DistributionFileHandler(
         max_size=settings.WHARF_MAX_FILE_SIZE,
@@ -170,8 +174,12 @@ def receive_upload(request) -> Iterator[ReceivedUpload]:
     except Exception:
         handler.discard()
         raise
+    fields = {key: post.getlist(key) for key in post}
+    if request.GET.get(":action"):
+        # The legacy API takes its action from the query string too; the query wins, as on PyPI.
+        fields[":action"] = [request.GET[":action"]]
     received = ReceivedUpload(
-        fields={key: post.getlist(key) for key in post},
+        fields=fields,
         file=handler.received,
         file_fields=handler.file_fields,
         content_parts=handler.content_parts,

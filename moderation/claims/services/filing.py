@@ -23,7 +23,7 @@ from moderation.claims.services.case import (
     required_text,
 )
 from moderation.claims.transitions import ClaimClock, Step
-from registry.services.projects import NameRule, name_decision
+from registry.services.projects import RULE_LABELS, NameRule, name_decision
 
 VERIFY_TO_CLAIM = "You must verify your primary email address before you can file a name claim."
 # Name-policy rules a claim can answer: an existing or reserved project, or one a name is too similar to.
@@ -56,7 +56,7 @@ def claim_refusal(decision) -> str | None:
             f"The name '{name}' is prohibited by the administrators of this index, so it cannot be claimed; "
             "write to them if you think the prohibition is wrong."
         )
-    return f"The name '{name}' is not a valid project name, so it cannot be claimed."
+    return f"The name '{name}' is {RULE_LABELS[NameRule.INVALID]}, so it cannot be claimed."
 
 
 def _web_address(url: str) -> str:
