@@ -251,6 +251,8 @@ WHARF_RISK_AUTO_QUARANTINE = env_bool("WHARF_RISK_AUTO_QUARANTINE", False)
 WHARF_RISK_POPULAR_PROJECTS = env_int("WHARF_RISK_POPULAR_PROJECTS", 100)
 # Absolute address of the site, for links in emails sent outside a request (Celery tasks).
 WHARF_SITE_URL = os.environ.get("WHARF_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+# Pre-rendered Simple pages and .metadata files for nginx (registry/front.py, deploy/nginx.conf); empty: off.
+WHARF_FRONT_DIR = os.environ.get("WHARF_FRONT_DIR", "").strip()
 # A CDN in front (registry/cdn.py): the purge-by-key endpoint, its token, and the purger (a dotted path; the
 # HTTP purger when a URL is set, else none).
 WHARF_CDN_PURGE_URL = os.environ.get("WHARF_CDN_PURGE_URL", "").strip()
@@ -347,6 +349,11 @@ USE_TZ = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG and bool(CSRF_TRUSTED_ORIGINS))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind TLS (README "Running in production"): redirect plain HTTP and pin HTTPS with HSTS.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

@@ -70,6 +70,15 @@ def recent_releases(*, limit: int) -> list[Release]:
     )
 
 
+def front_metadata_files(*, normalized_name: str) -> list[tuple[str, str]]:
+    """(path, metadata sha256) of the public project's files that have a `.metadata` sibling; [] if hidden."""
+    return list(
+        File.objects.filter(public_q("release__project__"), release__project__normalized_name=normalized_name)
+        .exclude(metadata_sha256_digest="")
+        .values_list("path", "metadata_sha256_digest")
+    )
+
+
 FEED_FIELDS = ("id", "project_id", "version", "summary", "author_email", "created")
 
 

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from registry import cdn
+from registry import cdn, front
 from registry.services.files import stored_files_delete
 from registry.services.maintenance import purge_stale_upload_files
 
@@ -34,3 +34,9 @@ def delete_stored_files(*, paths: list[str]) -> int:
 def cdn_purge(*, keys: list[str]) -> None:
     """Have the CDN drop what it keeps under `keys` (after the change committed)."""
     cdn.purger().purge(keys)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def front_render(*, normalized_name: str | None) -> bool:
+    """Pre-render a project's Simple page (None: the root) for nginx, at the database's current serial."""
+    return front.render(normalized_name)

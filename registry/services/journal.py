@@ -2,7 +2,7 @@
 
 from django.db import connection, transaction
 
-from registry import cache, cdn
+from registry import cache, cdn, front
 from registry.models import JournalEntry, Project
 from registry.services.search_index import SEARCH_ACTIONS, search_entries_refresh
 
@@ -43,9 +43,21 @@ def journal_record(
     if any(action in SEARCH_ACTIONS for action, _version in changes):
         search_entries_refresh([project.pk])
     transaction.on_commit(lambda: cache.serial_changed(project.normalized_name, serial))
+    if front.enabled():
+        front.invalidate(project.normalized_name)
+        transaction.on_commit(lambda: front_changed(project.normalized_name))
     if cdn.purging():
         from registry.tasks import cdn_purge  # tasks call services: imported late
 
         keys = cdn.changed_keys(project.normalized_name)
         transaction.on_commit(lambda: cdn_purge.delay(keys=keys))
     return entries
+
+
+def front_changed(normalized_name: str) -> None:
+    """After a commit: drop the pre-rendered pages again (see registry.front) and have them rendered anew."""
+    from registry.tasks import front_render  # tasks call services: imported late
+
+    front.invalidate(normalized_name)
+    front_render.delay(normalized_name=normalized_name)
+    front_render.delay(normalized_name=None)

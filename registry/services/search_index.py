@@ -2,12 +2,11 @@
 
 `journal_record` calls `search_entries_refresh` for the changes that can move a project's shown release, in
 the change's own transaction; `seed_synthetic` and migration 0005 call it for many projects at once. Each
-call is two set-based statements, whatever the number of projects.
+call is one set-based upsert, whatever the number of projects; a project's row goes with its shown release
+(the foreign key cascades), and the upsert puts the next one in its place.
 """
 
 from django.db import connection
-
-from registry.models import ProjectSearch
 
 # Journal actions after which a project's newest release, or whether it has one, may differ.
 SEARCH_ACTIONS = frozenset({"new release", "yank release", "unyank release", "remove release"})
@@ -37,12 +36,13 @@ def search_entries_refresh(project_ids: list[int]) -> None:
         return
     title, document = VECTORS_SQL.get(connection.vendor, ("NULL", "NULL"))
     placeholders = ", ".join(["%s"] * len(project_ids))
-    ProjectSearch.objects.filter(project_id__in=project_ids).delete()
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO registry_projectsearch (project_id, release_id, title, document)"  # noqa: S608 (constants)
             f" SELECT p.id, r.id, {title}, {document} FROM registry_project p"
             f" JOIN registry_release r ON r.id = ({NEWEST_RELEASE_SQL})"
-            f" WHERE p.id IN ({placeholders})",
+            f" WHERE p.id IN ({placeholders})"
+            " ON CONFLICT (project_id) DO UPDATE SET release_id = excluded.release_id,"
+            " title = excluded.title, document = excluded.document",
             list(project_ids),
         )
