@@ -2,13 +2,14 @@
 # Start a fresh, EMPTY Wharf under gunicorn for benchmarks; prints nothing but writes
 # $BENCH_DIR/{pid,token,url,server.log}. Usage: bench/serve_wharf.sh start|stop [embedded|production]
 #   embedded:   SQLite + in-process cache, one gunicorn process with threads (what `make run` gives)
-#   production: PostgreSQL (database wharf_bench_PORT) + Redis db 2 (keys prefixed bench-PORT),
-#               WEB_CONCURRENCY workers (default cores+1)
+#   production: PostgreSQL (database wharf_bench_PORT) + Redis db $WHARF_BENCH_REDIS_DB (default 2; keys
+#               and the Celery queue named bench-PORT), WEB_CONCURRENCY workers (default cores+1)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_DIR=${BENCH_DIR:-/tmp/wharf-bench}
 PORT=${WHARF_BENCH_PORT:-18090}
 MODE=${2:-production}
+REDIS_DB=${WHARF_BENCH_REDIS_DB:-2}
 PY=$HERE/.venv/bin/python
 case "${1:-}" in
 start)
@@ -24,15 +25,15 @@ start)
   if [ "$MODE" = production ]; then
     psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS wharf_bench_$PORT WITH (FORCE)" >/dev/null
     psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE wharf_bench_$PORT" >/dev/null
-    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/wharf_bench_$PORT REDIS_URL=redis://127.0.0.1:6379/2
-    export WHARF_CACHE_PREFIX=bench-$PORT
-    redis-cli -n 2 --scan --pattern "bench-$PORT:*" | xargs -r redis-cli -n 2 del >/dev/null
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/wharf_bench_$PORT REDIS_URL=redis://127.0.0.1:6379/$REDIS_DB
+    export WHARF_CACHE_PREFIX=bench-$PORT WHARF_CELERY_QUEUE=bench-$PORT
+    redis-cli -n "$REDIS_DB" --scan --pattern "bench-$PORT*" | xargs -r redis-cli -n "$REDIS_DB" del >/dev/null
   fi
   cd "$HERE"
   $PY manage.py migrate --noinput -v 0
   $PY manage.py createuser bench --email bench@example.com --password bench-password --verified-email 2>/dev/null
   $PY manage.py mint_token bench > "$BENCH_DIR/token"
-  env | grep -E '^(DATABASE_URL|REDIS_URL|WHARF_DATA_DIR|DJANGO_SECRET_KEY|WHARF_CACHE_PREFIX|WHARF_PROJECT_CREATE_[A-Z_]+)=' > "$BENCH_DIR/env" || true
+  env | grep -E '^(DATABASE_URL|REDIS_URL|WHARF_DATA_DIR|DJANGO_SECRET_KEY|WHARF_CACHE_PREFIX|WHARF_CELERY_QUEUE|WHARF_PROJECT_CREATE_[A-Z_]+)=' > "$BENCH_DIR/env" || true
   setsid "$HERE/.venv/bin/gunicorn" --config config/gunicorn.conf.py --bind "127.0.0.1:$PORT" \
       config.wsgi:application > "$BENCH_DIR/server.log" 2>&1 < /dev/null &
   echo $! > "$BENCH_DIR/pid"

@@ -1,39 +1,43 @@
-"""Caching of the read APIs, keyed by journal serial so a cached answer can never be stale.
+"""Caching of the read APIs, keyed by the serial the database has committed, so an answer is never stale.
 
-Each project's current serial (and the index-wide one) sits in the shared cache, written by the journal
-service after every commit. `ReadCache` is a WSGI layer in front of Django that keeps Django's complete
-answers to Simple and JSON API requests, and small files with their `.metadata`, in a per-process LRU
-under the serial they were served at: a repeated request costs one shared-cache lookup and never enters
-Django. Any other request, and every miss, goes to Django, whose answer is then remembered.
+`ReadCache` is a WSGI layer in front of Django. For a Simple or JSON API request, or a file with its
+`.metadata`, it reads the project's `last_serial` (the root: the newest journal serial) from the database and
+looks for Django's complete answer under that serial in a per-process LRU: a repeated request costs one
+indexed database read and never enters Django. Any other request, and every miss, goes to Django, whose
+answer is then remembered. When the shared cache is Redis (several worker processes), answers are shared
+too: a worker that has not yet served a page takes the one another worker rendered, with one cache read.
 
-When the shared cache is Redis (several worker processes), answers are shared too: a worker that has not yet
-served a page takes the answer another worker rendered, with one cache read, instead of rendering it again.
-
-Readers that find no serial fill it with `add`, which never overwrites the writer's newer value (a reader
-that read the database before a commit and stores after it would otherwise bring an old serial back).
+Why the database, not a pointer in the shared cache: every change that alters a read answer writes a journal
+entry, and the journal raises the project's `last_serial` in the same transaction, so the key can never
+lag the committed state, whatever process dies at whatever moment. (A pointer moved after the commit did lag
+it: a worker killed between the two left answers a day old.) docs/cache.md tells the whole derivation.
 """
 
 import hashlib
-import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from django.core.cache import cache as shared_cache
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+from django.urls import URLPattern, get_resolver
 
-from registry.renderers.simple import negotiate
+from registry.names import normalize
+from registry.selectors import last_serial, project_serial
 
-INDEX = "__index__"
-POINTER_SECONDS = 24 * 3600
 LRU_MAX_BYTES = 64 * 1024 * 1024
-# Read-API paths whose answers depend only on the project's serial (names already normalized).
-CACHEABLE_PATH = re.compile(
-    r"/simple/(?:(?P<simple>[a-z0-9][a-z0-9-]*)/)?\Z|/pypi/(?P<json>[a-z0-9][a-z0-9-]*)/(?:[^/]+/)?json\Z"
-    r"|/packages/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{60}/(?P<file>[A-Za-z0-9_.]+)-[^/]+\Z"
-)
+# The routes (names in config/urls.py) whose answers depend only on a serial, and what kind of answer each is.
+CACHEABLE_ROUTES = {
+    "simple-index": "simple",
+    "simple-project": "simple",
+    "json-project": "json",
+    "json-release": "json",
+    "file": "file",
+}
 # Small files (core metadata, most wheels and sdists) are kept in memory; larger ones stream from storage.
 MAX_CACHED_FILE = 1024 * 1024
 # Answers shared between worker processes through Redis: a cold Simple page cost 2.9 ms to render, its wheel
@@ -44,26 +48,43 @@ SHARED_ANSWER_MAX_BYTES = MAX_CACHED_FILE
 VARYING_ENVIRON = ("HTTP_HOST", "wsgi.url_scheme", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
 
 
-def _pointer_key(normalized_name: str) -> str:
-    return f"registry:serial:{normalized_name}"
+@cache
+def cacheable_routes() -> tuple[tuple, ...]:
+    """`(pattern, kind)` of each route in CACHEABLE_ROUTES, from the URL conf; fails loudly if one is gone."""
+    found = {
+        pattern.name: pattern.pattern
+        for pattern in get_resolver().url_patterns
+        if isinstance(pattern, URLPattern) and pattern.name in CACHEABLE_ROUTES
+    }
+    missing = sorted(set(CACHEABLE_ROUTES) - set(found))
+    if missing:
+        raise ImproperlyConfigured(
+            f"The read cache serves the routes {', '.join(missing)}, which config/urls.py no longer names at "
+            "its top level; rename them in registry.cache.CACHEABLE_ROUTES too."
+        )
+    return tuple((found[name], kind) for name, kind in CACHEABLE_ROUTES.items())
 
 
-def serial_changed(normalized_name: str, serial: int) -> None:
-    """Called after commit: the project and the index as a whole are now at `serial`."""
-    shared_cache.set_many(
-        {_pointer_key(normalized_name): serial, _pointer_key(INDEX): serial}, POINTER_SECONDS
-    )
+def cacheable_route(path: str) -> tuple[str, dict] | None:
+    """`(kind, URL kwargs)` when `path` is one of CACHEABLE_ROUTES; they come first in config/urls.py."""
+    if path.startswith("/"):
+        for pattern, kind in cacheable_routes():
+            match = pattern.match(path[1:])
+            if match is not None:
+                return kind, match[2]
+    return None
 
 
-def current_serial(normalized_name: str, load: Callable[[], int | None]) -> int | None:
-    """The serial of `normalized_name` (or INDEX), from the shared cache or from `load()`."""
-    key = _pointer_key(normalized_name)
-    serial = shared_cache.get(key)
-    if serial is None:
-        serial = load()
-        if serial is not None:
-            shared_cache.add(key, serial, POINTER_SECONDS)
-    return serial
+def committed_serial(kind: str, kwargs: dict) -> int | None:
+    """The serial a read-API answer depends on, read from the database; None when there is no such project."""
+    if kind == "file":
+        # Filenames start with the project's name, `-` written `_` (upload enforces PEP 427/625): a file
+        # is kept under its project's serial, so quarantine or deletion invalidates it at once.
+        filename = kwargs["path"].rsplit("/", 1)[-1]
+        return project_serial(normalized_name=normalize(filename.split("-", 1)[0]))
+    if "name" in kwargs:
+        return project_serial(normalized_name=kwargs["name"])
+    return last_serial()
 
 
 @dataclass(frozen=True)
@@ -111,30 +132,33 @@ responses = _ResponseLRU(LRU_MAX_BYTES)
 
 
 def clear() -> None:
-    """Forget every cached answer and serial (after restoring a database, and between tests)."""
+    """Forget every cached answer (after restoring a database, and between tests)."""
     responses.clear()
     shared_cache.clear()
 
 
 def response_key(environ) -> tuple | None:
-    """The cache key of a read-API request, or None when it must go to Django (not cacheable, no serial)."""
+    """The cache key of a read-API request, or None when it must go to Django (not cacheable, no project)."""
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return None
-    match = CACHEABLE_PATH.match(environ.get("PATH_INFO", ""))
-    if match is None:
+    path = environ.get("PATH_INFO", "")
+    route = cacheable_route(path)
+    if route is None:
         return None
-    if match["file"]:
-        # Filenames start with the project's normalized name, `-` written `_` (upload enforces PEP 427/625):
-        # a file is cached under its project's serial, so quarantine or deletion invalidates it at once.
-        serial = shared_cache.get(_pointer_key(match["file"].lower().replace("_", "-")))
-        return None if serial is None else (environ["PATH_INFO"], "file", serial)
-    name = match["simple"] or match["json"] or INDEX
-    serial = shared_cache.get(_pointer_key(name))
+    kind, kwargs = route
+    try:
+        serial = committed_serial(kind, kwargs)
+    except DatabaseError:
+        return None  # a lost connection: Django answers, and its request cycle reconnects
     if serial is None:
         return None
+    if kind == "file":
+        return (path, "file", serial)
+    # Simple pages differ by Accept: the header as sent keys them (clients send few distinct ones), which
+    # spares a hit the negotiation.
+    accept = environ.get("HTTP_ACCEPT", "") if kind == "simple" else ""
     query = environ.get("QUERY_STRING", "")
-    media = negotiate(environ.get("HTTP_ACCEPT", ""), "") if match["json"] is None else "application/json"
-    return (environ["PATH_INFO"], query, media, serial, *(environ.get(key, "") for key in VARYING_ENVIRON))
+    return (path, query, accept, serial, *(environ.get(key, "") for key in VARYING_ENVIRON))
 
 
 class ReadCache:
@@ -142,6 +166,7 @@ class ReadCache:
 
     def __init__(self, app):
         self.app = app
+        cacheable_routes()  # a renamed route stops the server from starting, rather than caching nothing
 
     def __call__(self, environ, start_response):
         key = response_key(environ)

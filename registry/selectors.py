@@ -1,6 +1,7 @@
 """Reads of the registry. Visibility rules live here: quarantined projects are not served to the public."""
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from packaging.version import InvalidVersion, Version
 
@@ -51,16 +52,25 @@ def file_get(*, path: str) -> File | None:
     return File.objects.filter(path=path).select_related("release__project").first()
 
 
+# The read cache asks these on every read-API request (registry/cache.py): plain SQL on the connection,
+# because compiling the equivalent querysets cost more than running them.
+_LAST_SERIAL_SQL = "SELECT MAX(id) FROM registry_journalentry"
+_PROJECT_SERIAL_SQL = "SELECT last_serial FROM registry_project WHERE normalized_name = %s"
+
+
 def last_serial() -> int:
     """The serial of the newest journal entry, 0 on an empty index."""
-    return JournalEntry.objects.aggregate(serial=Max("id"))["serial"] or 0
+    with connection.cursor() as cursor:
+        cursor.execute(_LAST_SERIAL_SQL)
+        return cursor.fetchone()[0] or 0
 
 
 def project_serial(*, normalized_name: str) -> int | None:
-    """The last serial of a project (None when there is no such project), for the read APIs' caches."""
-    return (
-        Project.objects.filter(normalized_name=normalized_name).values_list("last_serial", flat=True).first()
-    )
+    """The last serial of a project (None when there is no such project), as committed in the database."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PROJECT_SERIAL_SQL, [normalized_name])
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def recent_releases(*, limit: int) -> list[Release]:

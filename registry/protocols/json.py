@@ -7,7 +7,7 @@ import json
 
 from django.views.decorators.http import require_safe
 
-from registry import cache, cdn
+from registry import cdn
 from registry.names import normalize
 from registry.protocols.common import files_base, read_response, redirect_permanently
 from registry.renderers.json_api import project_document
@@ -25,8 +25,7 @@ def project_json(request, name, version=None):
     if name != normalized:
         suffix = f"{version}/json" if version is not None else "json"
         return redirect_permanently(request, f"/pypi/{normalized}/{suffix}")
-    serial = cache.current_serial(normalized, lambda: project_serial(normalized_name=normalized))
-    project = public_project_get(name=normalized) if serial is not None else None
+    project = public_project_get(name=normalized)
     document = None
     if project is not None:
         canonical = None if version is None else (canonical_version(version) or "not a version")
@@ -35,9 +34,8 @@ def project_json(request, name, version=None):
             project=project, version=canonical, files_base=files_base(request), site_base=site
         )
     if document is None:
-        return read_response(
-            request, NOT_FOUND, CONTENT_TYPE, serial=serial or 0, max_age=MAX_AGE, status=404
-        )
+        serial = project_serial(normalized_name=normalized) or 0
+        return read_response(request, NOT_FOUND, CONTENT_TYPE, serial=serial, max_age=MAX_AGE, status=404)
     body = json.dumps(document, sort_keys=True).encode() + b"\n"
     response = read_response(request, body, CONTENT_TYPE, serial=project.last_serial, max_age=MAX_AGE)
     if cdn.shareable(project):

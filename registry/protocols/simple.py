@@ -5,7 +5,7 @@ Repeated requests never reach these views: `registry.cache.ReadCache` answers th
 
 from django.views.decorators.http import require_safe
 
-from registry import cache, cdn
+from registry import cdn
 from registry.names import normalize
 from registry.protocols.common import files_base, read_response, redirect_permanently
 from registry.renderers import simple
@@ -18,7 +18,7 @@ NOT_FOUND = b"404 Not Found\n"
 @require_safe
 def index(request):
     media = simple.negotiate(request.META.get("HTTP_ACCEPT", ""), request.GET.get("format", ""))
-    serial = cache.current_serial(cache.INDEX, last_serial) or 0
+    serial = last_serial()
     projects = list(public_projects().values_list("name", "normalized_name", "last_serial"))
     context = simple.index_context(projects=projects, serial=serial)
     body = simple.render_json(context) if media == simple.V1_JSON else simple.render_index_html(context)
@@ -33,11 +33,11 @@ def project_detail(request, name):
     normalized = normalize(name)
     if name != normalized or not request.path.endswith("/"):
         return redirect_permanently(request, f"/simple/{normalized}/")
-    serial = cache.current_serial(normalized, lambda: project_serial(normalized_name=normalized))
-    project = public_project_get(name=normalized) if serial is not None else None
+    project = public_project_get(name=normalized)
     if project is None:
+        serial = project_serial(normalized_name=normalized) or 0
         return read_response(
-            request, NOT_FOUND, "text/plain; charset=utf-8", serial=serial or 0, max_age=MAX_AGE, status=404
+            request, NOT_FOUND, "text/plain; charset=utf-8", serial=serial, max_age=MAX_AGE, status=404
         )
     media = simple.negotiate(request.META.get("HTTP_ACCEPT", ""), request.GET.get("format", ""))
     context = simple.project_context(project=project, files_base=files_base(request))

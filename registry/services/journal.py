@@ -2,7 +2,7 @@
 
 from django.db import connection, transaction
 
-from registry import cache, cdn, front
+from registry import cdn, front
 from registry.models import JournalEntry, Project
 from registry.services.search_index import SEARCH_ACTIONS, search_entries_refresh
 
@@ -42,7 +42,6 @@ def journal_record(
     project.last_serial = serial
     if any(action in SEARCH_ACTIONS for action, _version in changes):
         search_entries_refresh([project.pk])
-    transaction.on_commit(lambda: cache.serial_changed(project.normalized_name, serial))
     if front.enabled():
         front.invalidate(project.normalized_name)
         transaction.on_commit(lambda: front_changed(project.normalized_name))

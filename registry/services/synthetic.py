@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection, transaction
 
 from accounts.models import User
-from registry import cache, storage
+from registry import storage
 from registry.enums import PackageType, RoleName
 from registry.models import File, JournalEntry, Project, Release, Role, UsedFilename
 from registry.names import normalize
@@ -106,7 +106,6 @@ def synthetic_index_seed(
     huge = set(rng.sample(range(projects), k=_huge_count(projects)))
     owners = _owners(count=max(1, projects // PROJECTS_PER_OWNER))
     report = SeedReport()
-    last_entry = None
     for start in range(0, projects, BATCH_PROJECTS):
         batch = range(start, min(projects, start + BATCH_PROJECTS))
         plans = [
@@ -114,7 +113,7 @@ def synthetic_index_seed(
             for index in batch
         ]
         with transaction.atomic():
-            last_entry = _insert(plans, owners=owners, report=report)
+            _insert(plans, owners=owners, report=report)
         if with_files:
             for plan in plans:
                 for release in plan.releases:
@@ -124,9 +123,6 @@ def synthetic_index_seed(
                             storage.store_bytes(file.metadata, path=f"{file.path}.metadata")
         report.huge_projects += [plan.name for plan in plans if plan.huge]
         progress(len(plans))
-    if last_entry is not None:
-        # The index's serial moved: readers must not keep serving what they cached at the old one.
-        cache.serial_changed(last_entry.normalized_name, last_entry.pk)
     return report
 
 
@@ -343,8 +339,8 @@ def _b64(data: bytes) -> str:
 # --- Writing ----------------------------------------------------------------------------------------------
 
 
-def _insert(plans: list[ProjectPlan], *, owners: list[User], report: SeedReport) -> JournalEntry | None:
-    """Write one batch of planned projects; returns the batch's last journal entry.
+def _insert(plans: list[ProjectPlan], *, owners: list[User], report: SeedReport) -> None:
+    """Write one batch of planned projects.
 
     Ids are taken up front, so each project's `last_serial` is known before any row is written and the rows
     go in with one bulk statement (COPY on PostgreSQL) per table.
@@ -402,7 +398,6 @@ def _insert(plans: list[ProjectPlan], *, owners: list[User], report: SeedReport)
     report.releases += len(releases)
     report.files += len(files)
     report.journal_entries += len(journal)
-    return journal[-1] if journal else None
 
 
 def _release(project: Project, plan: ReleasePlan) -> Release:

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from registry.models import File, JournalEntry, Project, Release
 from tests import builders
+from tests.conftest import basic_auth
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -233,7 +234,10 @@ def test_query_counts_and_cache(published, path, django_assert_max_num_queries):
         first = wsgi_get(path, HTTP_ACCEPT=JSON)
     with CaptureQueriesContext(connection) as cached:
         again = wsgi_get(path, HTTP_ACCEPT=JSON)
-    assert len(cached) == 0, [query["sql"] for query in cached]
+    # A hit costs one indexed read of the committed serial, and never enters Django.
+    assert [query["sql"].split(" FROM ")[0] for query in cached] == [
+        "SELECT MAX(id)" if path == "/simple/" else "SELECT last_serial"
+    ]
     assert again == first
     status, _headers, body = wsgi_get(path, HTTP_ACCEPT=JSON, HTTP_IF_NONE_MATCH=first[1]["ETag"])
     assert (status, body) == ("304 Not Modified", b"")
@@ -253,7 +257,7 @@ def test_workers_share_answers_through_redis(published, path):
     cache.responses.clear()
     with CaptureQueriesContext(connection) as queries:
         again = wsgi_get(path, HTTP_ACCEPT=JSON)
-    assert len(queries) == 0, [query["sql"] for query in queries]
+    assert len(queries) == 1, [query["sql"] for query in queries]  # the serial
     assert again == first and first[0] == "200 OK"
 
 
@@ -262,6 +266,63 @@ def test_cached_answer_changes_with_the_serial(published, upload, alice_token):
     assert upload(builders.wheel("demo", "3.0"), token=alice_token).status_code == 200
     after = json.loads(wsgi_get("/simple/demo/", HTTP_ACCEPT=JSON)[2])
     assert after["versions"] == [*before["versions"], "3.0"]
+
+
+def test_cached_answers_follow_the_database_alone(published, client, alice_token):
+    """Nothing after the commit moves the cache: an upload whose on-commit work never ran is served at once.
+
+    The test's transaction never commits, so on-commit callbacks never run, as when a worker dies right after
+    its commit; the read APIs must show the new file on the next request all the same.
+    """
+    from tests.conftest import upload_parts
+    from tests.multipart import encode
+
+    paths = ("/simple/demo/", "/simple/", "/pypi/demo/json", "/pypi/demo/3.0/json")
+    before = {path: wsgi_get(path, HTTP_ACCEPT=JSON) for path in paths}
+    body, content_type = encode(upload_parts(builders.wheel("demo", "3.0")))
+    auth = {"HTTP_AUTHORIZATION": basic_auth("__token__", alice_token)}
+    assert client.generic("POST", "/legacy/", body, content_type=content_type, **auth).status_code == 200
+    after = {path: wsgi_get(path, HTTP_ACCEPT=JSON) for path in paths}
+    serial = str(JournalEntry.objects.latest("id").id)
+    assert {path: answer[1]["X-PyPI-Last-Serial"] for path, answer in after.items()} == dict.fromkeys(
+        paths, serial
+    )
+    assert "3.0" in json.loads(after["/simple/demo/"][2])["versions"]
+    assert before["/pypi/demo/3.0/json"][0].startswith("404") and after["/pypi/demo/3.0/json"][0] == "200 OK"
+
+
+def test_cacheable_routes_come_from_the_url_conf(settings):
+    """Renaming a read-API route in config/urls.py stops the server at start-up instead of caching nothing."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.urls import reverse
+
+    from registry import cache
+
+    assert set(ROUTE_EXAMPLES) == set(cache.CACHEABLE_ROUTES)
+    for name, (path, kwargs) in ROUTE_EXAMPLES.items():
+        assert reverse(name, kwargs=kwargs) in (path, path.rstrip("/"))
+        assert cache.cacheable_route(path) == (cache.CACHEABLE_ROUTES[name], kwargs)
+    assert cache.cacheable_route("/project/demo/") is None
+    settings.ROOT_URLCONF = "tests.registry.urls_renamed_route"
+    cache.cacheable_routes.cache_clear()
+    try:
+        with pytest.raises(ImproperlyConfigured, match="json-release"):
+            cache.ReadCache(None)
+    finally:
+        cache.cacheable_routes.cache_clear()
+
+
+FILE_PATH = "ab/cd/" + "e" * 60 + "/demo-1.0.tar.gz"
+ROUTE_EXAMPLES = {
+    "simple-index": ("/simple/", {}),
+    "simple-project": ("/simple/demo/", {"name": "demo"}),
+    "json-project": ("/pypi/demo/json", {"name": "demo"}),
+    "json-release": ("/pypi/demo/1.0/json", {"name": "demo", "version": "1.0"}),
+    "file": (
+        "/packages/ab/cd/" + "e" * 60 + "/demo-1.0.tar.gz",
+        {"path": "ab/cd/" + "e" * 60 + "/demo-1.0.tar.gz"},
+    ),
+}
 
 
 def test_cache_separates_hosts_and_media_types(published):
@@ -435,12 +496,8 @@ def test_files_are_cached_until_their_project_changes(published, alice):
         metadata = wsgi_get(f"/packages/{wheel.path}.metadata")
         metadata_again = wsgi_get(f"/packages/{wheel.path}.metadata")
     assert again == first and metadata_again == metadata
-    assert len(cached) == 1  # the .metadata's first request
+    assert len(cached) == 4  # a serial for each request, and the .metadata's first row
     etag = f'"{wheel.sha256_digest}"'
     assert wsgi_get(f"/packages/{wheel.path}", HTTP_IF_NONE_MATCH=etag)[0] == "304 Not Modified"
     project_quarantine(project=published, actor=alice)
-    from registry import cache
-    from registry.models import Project
-
-    cache.serial_changed("demo", Project.objects.get(pk=published.pk).last_serial)  # what the commit does
     assert wsgi_get(f"/packages/{wheel.path}")[0].startswith("404")
