@@ -103,11 +103,19 @@ class Server:
         )
         for _ in range(300):
             try:
-                self.connection().request("GET", "/help/")
-                return
+                timed(self.connection(), "GET", "/help/")
+                break
             except OSError:
                 time.sleep(0.1)
-        raise SystemExit("gunicorn did not start")
+        else:
+            raise SystemExit("gunicorn did not start")
+        # "Cold" means Wharf's caches are empty, not that its workers are still importing Django: wait until
+        # every worker has booted (the help page, which no read cache keeps, answers fast on any connection).
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            times = [timed(self.connection(), "GET", "/help/")[0] for _ in range(10)]
+            if max(times) < 100:
+                break
 
     def stop(self) -> None:
         if self.process is not None:
@@ -149,7 +157,7 @@ def report(label: str, value: float, goal: float) -> None:
 
 
 def reads(server: Server, args) -> None:
-    facts = json.loads(
+    facts = json.loads(  # the shell may print a line of its own first
         server.manage(
             "shell",
             "-c",
@@ -160,7 +168,7 @@ def reads(server: Server, args) -> None:
             "print(json.dumps({'big': big.normalized_name, 'files': big.n, 'names': names, "
             "'projects': Project.objects.count(), 'all_files': File.objects.count(), "
             "'serial': JournalEntry.objects.aggregate(m=Max('id'))['m']}))",
-        )
+        ).splitlines()[-1]
     )
     print(
         f"index: {facts['projects']:,} projects, {facts['all_files']:,} files; "

@@ -81,7 +81,7 @@ def render(normalized_name: str | None) -> bool:
     tags = [headers["ETag"].strip('"') for _status, headers, _body in answers.values()]
     version = root() / "versions" / name / f"{serial}.{tags[0]}.{tags[1]}"
     if not version.exists():
-        staging = Path(tempfile.mkdtemp(dir=_ensure(root() / "versions")))
+        staging = _staging(root() / "versions")
         for kind, (_status, _headers, body) in answers.items():
             (staging / kind).write_bytes(body)
         _ensure(version.parent)
@@ -106,7 +106,7 @@ def _link_metadata(normalized_name: str) -> None:
             data = storage.open_stored(f"{path}.metadata").read()
             if hashlib.sha256(data).hexdigest() != sha256:
                 continue  # storage does not hold what the database says: Django will answer
-            staging = Path(tempfile.mkdtemp(dir=_ensure(root() / "blobs")))
+            staging = _staging(root() / "blobs")
             (staging / "m").write_bytes(data)
             os.replace(staging, blob) if not blob.exists() else shutil.rmtree(staging)
         _replace_link(root() / "packages" / f"{path}.metadata", blob)
@@ -160,6 +160,13 @@ def _ask_django(path: str, accept: str) -> tuple[int, dict, bytes]:
     finally:
         result.close()
     return started["status"], started["headers"], body
+
+
+def _staging(parent: Path) -> Path:
+    """A new directory beside its final place, readable by nginx's user (mkdtemp makes it private)."""
+    staging = Path(tempfile.mkdtemp(dir=_ensure(parent)))
+    staging.chmod(0o755)
+    return staging
 
 
 def _ensure(directory: Path) -> Path:

@@ -237,15 +237,18 @@ class JournalEntry(models.Model):
 
 
 class ProjectSearch(models.Model):
-    """What search reads for one project: the release its result shows and that release's text, indexed.
+    """What search reads for one public project: the release its result shows and that release's text.
 
-    The release is the project's newest (not yanked and final versions first); `title` (name, summary,
-    keywords) ranks results and `document` (the title and the description) matches them, as full-text vectors
-    on PostgreSQL (GIN index of migration 0005) and empty on SQLite. `registry.services.search_index` rewrites
-    the row in the transaction of every change that can move it, so search never lags the database.
+    Only projects everyone may see have a row. The release is the project's newest (not yanked and final
+    versions first); `title` (name, summary, keywords) ranks results and `document` (the title and the
+    description) matches them, as full-text vectors on PostgreSQL (GIN indexes of migration 0005) and empty
+    on SQLite. `registry.services.search_index` rewrites the row in the transaction of every change that can
+    move it, so search never lags the database.
     """
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # The project's normalized name (names never change), so ranking needs no join.
+    name = models.CharField(max_length=200, default="")
     release = models.ForeignKey(
         Release, on_delete=models.CASCADE, related_name="search_entries", related_query_name="search_entry"
     )

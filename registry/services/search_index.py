@@ -2,14 +2,20 @@
 
 `journal_record` calls `search_entries_refresh` for the changes that can move a project's shown release, in
 the change's own transaction; `seed_synthetic` and migration 0005 call it for many projects at once. Each
-call is one set-based upsert, whatever the number of projects; a project's row goes with its shown release
-(the foreign key cascades), and the upsert puts the next one in its place.
+call is one set-based statement, whatever the number of projects: an upsert of the rows of public projects,
+or the removal of the rows of projects just hidden. A row also goes with its shown release (the foreign key
+cascades), and the upsert puts the next one in its place.
 """
 
 from django.db import connection
 
-# Journal actions after which a project's newest release, or whether it has one, may differ.
-SEARCH_ACTIONS = frozenset({"new release", "yank release", "unyank release", "remove release"})
+from registry.enums import PUBLIC_STATUSES, QUARANTINE_CLEARED, QUARANTINED
+
+# Journal actions after which a project's newest release, whether it has one, or whether the public may see
+# it, may differ.
+SEARCH_ACTIONS = frozenset(
+    {"new release", "yank release", "unyank release", "remove release", QUARANTINED, QUARANTINE_CLEARED}
+)
 # The release a result shows: not yanked first, final versions first, then the newest.
 NEWEST_RELEASE_SQL = (
     "SELECT r.id FROM registry_release r WHERE r.project_id = p.id"
@@ -30,19 +36,25 @@ VECTORS_SQL = {
 }
 
 
-def search_entries_refresh(project_ids: list[int]) -> None:
-    """Rewrite the search rows of `project_ids` from their releases (none for a project without one)."""
+def search_entries_refresh(project_ids: list[int], *, public: bool = True) -> None:
+    """Rewrite the search rows of `project_ids` from their releases (none for a project without one, or one
+    the public may not see); `public=False`: the projects were just hidden, their rows go."""
     if not project_ids:
         return
     title, document = VECTORS_SQL.get(connection.vendor, ("NULL", "NULL"))
-    placeholders = ", ".join(["%s"] * len(project_ids))
+    ids = ", ".join(["%s"] * len(project_ids))
+    shown = [str(status) for status in PUBLIC_STATUSES]
+    statuses = ", ".join(["%s"] * len(shown))
     with connection.cursor() as cursor:
+        if not public:
+            cursor.execute(f"DELETE FROM registry_projectsearch WHERE project_id IN ({ids})", project_ids)  # noqa: S608
+            return
         cursor.execute(
-            "INSERT INTO registry_projectsearch (project_id, release_id, title, document)"  # noqa: S608 (constants)
-            f" SELECT p.id, r.id, {title}, {document} FROM registry_project p"
+            "INSERT INTO registry_projectsearch (project_id, name, release_id, title, document)"  # noqa: S608
+            f" SELECT p.id, p.normalized_name, r.id, {title}, {document} FROM registry_project p"
             f" JOIN registry_release r ON r.id = ({NEWEST_RELEASE_SQL})"
-            f" WHERE p.id IN ({placeholders})"
+            f" WHERE p.id IN ({ids}) AND p.status IN ({statuses})"
             " ON CONFLICT (project_id) DO UPDATE SET release_id = excluded.release_id,"
             " title = excluded.title, document = excluded.document",
-            list(project_ids),
+            [*project_ids, *shown],
         )
