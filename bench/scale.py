@@ -163,9 +163,12 @@ def reads(server: Server, args) -> None:
             "-c",
             "import json; from django.db.models import Count, Max; "
             "from registry.models import Project, JournalEntry, File; "
-            "big = Project.objects.annotate(n=Count('releases__files')).order_by('-n').first(); "
+            "huge = list(Project.objects.annotate(n=Count('releases__files'))"
+            ".filter(n__gte=1000).order_by('n')); "
+            "big = huge[-1]; small = huge[0]; "
             "names = list(Project.objects.order_by('?').values_list('normalized_name', flat=True)[:20]); "
             "print(json.dumps({'big': big.normalized_name, 'files': big.n, 'names': names, "
+            "'thousand': small.normalized_name, 'thousand_files': small.n, "
             "'projects': Project.objects.count(), 'all_files': File.objects.count(), "
             "'serial': JournalEntry.objects.aggregate(m=Max('id'))['m']}))",
         ).splitlines()[-1]
@@ -179,12 +182,15 @@ def reads(server: Server, args) -> None:
     server.restart()
     json_cold, json_warm = get_ms(server, "/simple/", JSON)
     server.restart()
+    thousand_cold, _ = get_ms(server, f"/simple/{facts['thousand']}/", PIP_ACCEPT)
+    server.restart()
     big_cold, _ = get_ms(server, f"/simple/{facts['big']}/", PIP_ACCEPT)
     _, json_api = get_ms(server, f"/pypi/{facts['names'][0]}/json")
     report("/simple/ HTML, cold", html_cold, 1000)
     report("/simple/ HTML, warm (median)", html_warm, 20)
     report("/simple/ JSON, cold", json_cold, 1000)
     report("/simple/ JSON, warm (median)", json_warm, 20)
+    report(f"/simple/{facts['thousand']}/ ({facts['thousand_files']:,} files), cold", thousand_cold, 50)
     report(f"/simple/{facts['big']}/ ({facts['files']:,} files), cold", big_cold, 50)
     report("/pypi/<name>/json, warm (median)", json_api, 50)
 

@@ -102,7 +102,9 @@ def project_context(*, project: Project, files_base: str) -> dict:
         yanked,
         reason,
     ) in rows:
-        key = versions.setdefault(version, Version(version))
+        key = versions.get(version)
+        if key is None:  # parsed once per release, not once per file
+            key = versions[version] = Version(version)
         metadata = {"sha256": metadata_sha256} if metadata_sha256 else False
         files.append(
             (

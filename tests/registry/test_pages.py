@@ -370,8 +370,9 @@ def test_postgresql_search_caps_candidates(publish, client, monkeypatch):
     for name in ("common-a", "common-b", "common-c"):
         publish(name, "1.0")
     results = search_releases(query="common")
-    assert results.count() == 2 and results.capped
-    assert "2+ projects for “common”" in body_of(client.get("/search/", {"q": "common"}))
+    found = results.count()
+    assert results.capped and 2 <= found <= 3  # each kind of candidate stopped at 2
+    assert f"{found}+ projects for “common”" in body_of(client.get("/search/", {"q": "common"}))
 
 
 def test_search_index_follows_quarantine(publish):
