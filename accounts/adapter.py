@@ -48,7 +48,7 @@ def request_origin(request) -> tuple[str | None, str]:
 class WharfAccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        # PROTOCOLS.md §7.3 and BAD_INPUTS I5, in PyPI's words.
+        # In PyPI's words (Warehouse's `warehouse/accounts/forms.py`).
         "cannot_remove_primary_email": "Cannot remove primary email address.",
         "unverified_primary_email": "Only a verified email address can be made primary.",
         "email_taken": "This email address is already used by another account. Use a different email.",
@@ -76,7 +76,7 @@ class WharfAccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email: str) -> str:
         """At sign-up and on adding an address: PyPI's length and syntax rules (email-validator, without DNS:
         no `@localhost`, no IP literals, no special-use domains), then the domains the admins prohibited
-        (BAD_INPUTS F8, G9)."""
+        (docs/hostile-inputs.md, G)."""
         email = super().clean_email(email)
         if len(email) > EMAIL_MAX_LENGTH:
             raise ValidationError(EMAIL_TOO_LONG, code="email_too_long")
@@ -91,7 +91,7 @@ class WharfAccountAdapter(DefaultAccountAdapter):
     # --- login --------------------------------------------------------------------------------------------
 
     def authenticate(self, request, **credentials):
-        """A disabled account answers like a wrong password, so its state does not leak (BAD_INPUTS J11)."""
+        """A disabled account answers like a wrong password, so its state does not leak."""
         user = super().authenticate(request, **credentials)
         if user is not None and not user.is_active:
             self.authentication_failed(request, **credentials)

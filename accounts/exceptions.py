@@ -18,7 +18,7 @@ class AccountError(Exception):
 
 
 class EmailNotVerified(AccountError):
-    """The account has no verified primary email address, which the action needs (PROTOCOLS.md §7.2).
+    """The account has no verified primary email address, which the action needs (as on PyPI).
 
     `reason` says why in one sentence; `url` is the account's email page, where the user fixes it. HTML
     pages show the reason with a link (see `accounts.decorators`); `message` (for plain-text clients and

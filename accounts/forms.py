@@ -20,7 +20,7 @@ ACCOUNT_SCOPE = "account"
 
 
 class SignupForm(account_forms.SignupForm):
-    """allauth's sign-up form with PyPI's messages for over-long input (BAD_INPUTS F8)."""
+    """allauth's sign-up form with PyPI's messages for over-long input (Warehouse's `accounts/forms.py`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,7 +48,7 @@ class AddEmailForm(account_forms.AddEmailForm):
 
 
 class ResetPasswordForm(account_forms.ResetPasswordForm):
-    """Reset links go to verified addresses only; an unverified one gets a notice (PROTOCOLS.md §7.2).
+    """Reset links go to verified addresses only; an unverified one gets a notice (as on PyPI).
 
     The page answers the same in every case, so it tells nobody whether an account exists.
     """
@@ -113,7 +113,7 @@ class TokenCreateForm(forms.Form):
 
 
 class _VerifiedEmailRequired:
-    """Two-factor methods need a verified primary email (accounts issue; PROTOCOLS.md §7.2)."""
+    """Two-factor methods need a verified primary email (as on PyPI)."""
 
     def clean(self):
         try:

@@ -43,7 +43,8 @@ class ApiToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     description = models.CharField(max_length=100)
     digest = models.CharField(max_length=64, unique=True, editable=False)
-    # A project-scoped token uploads to this project only and cannot create projects (PROTOCOLS.md §1.3).
+    # A project-scoped token uploads to this project only and cannot create projects (as Warehouse's
+    # `ProjectName` caveat).
     project = models.ForeignKey(
         "registry.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens"
     )

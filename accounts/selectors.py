@@ -11,14 +11,15 @@ def token_list(*, user: User) -> QuerySet[ApiToken]:
 
 
 def token_get(*, user: User, token_id: int) -> ApiToken | None:
-    """One live token of `user`; None for anyone else's token, so ids cannot be probed (BAD_INPUTS B16)."""
+    """One live token of `user`; None for anyone else's token, so ids cannot be probed."""
     return user.api_tokens.filter(pk=token_id, revoked__isnull=True).first()
 
 
 def token_scope_projects(*, user: User) -> list:
     """The projects `user` owns or maintains, by name: the scopes a new token may have.
 
-    Read through the reverse relation `user.roles` so that accounts needs no import of registry.
+    The one place accounts reads the registry's roles, through the reverse relation `user.roles`, so that
+    accounts needs no import of registry (docs/decisions/0001-app-boundaries.md).
     """
     roles = user.roles.select_related("project").order_by("project__normalized_name")
     return [role.project for role in roles]

@@ -27,7 +27,7 @@ PASSWORD_MAX_LENGTH = 4096
 
 
 class MaximumLengthValidator:
-    """Refuse absurdly long passwords before they are hashed (BAD_INPUTS F8: "Password too long.")."""
+    """Refuse absurdly long passwords before they are hashed (PyPI's "Password too long.")."""
 
     def __init__(self, max_length: int = PASSWORD_MAX_LENGTH):
         self.max_length = max_length

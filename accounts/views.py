@@ -55,7 +55,7 @@ def needs_reauthentication(request) -> bool:
 @login_required
 @reauthentication_required(allow_get=True, enabled=needs_reauthentication)
 def tokens(request):
-    """GET lists the live tokens; POST creates one and shows it, this once (PROTOCOLS.md §1.3)."""
+    """GET lists the live tokens; POST creates one and shows it, this once."""
     user = request.user
     projects = selectors.token_scope_projects(user=user)
     form = TokenCreateForm(request.POST or None, projects=projects)
@@ -115,7 +115,8 @@ def security_log(request):
 
 
 class WharfSignupView(SignupView):
-    """allauth's sign-up, refused with the admins' message while registration is frozen (BAD_INPUTS J4)."""
+    """allauth's sign-up, refused with the admins' message while registration is frozen (the
+    `disallow-new-user-registration` flag)."""
 
     def dispatch(self, request, *args, **kwargs):
         refusal = policy.flag_refusal(policy.FlagId.DISALLOW_NEW_USER_REGISTRATION)
@@ -126,7 +127,7 @@ class WharfSignupView(SignupView):
 
 class WharfEmailView(EmailView):
     """allauth's email page with PyPI's rules: only a verified address becomes primary, and a refused
-    re-send says why (PROTOCOLS.md §7.3)."""
+    re-send says why."""
 
     def _action_primary(self, request, *args, **kwargs):
         address = self._get_email_address(request)

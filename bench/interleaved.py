@@ -6,10 +6,11 @@ take turns, so drift hits each of them alike:
 
 - upload: the shared corpus in chunks of 100 files; each chunk goes to every server in turn (twine, files/s);
 - install: `pip install` and `uv pip install` of the same 20 projects, one server after another, N rounds
-  (the exact commands of ../shared/bench/peerbench.py; median seconds).
+  (the exact commands of the peer harness's peerbench.py; median seconds).
 
 Usage: .venv/bin/python bench/interleaved.py [--rounds 15] [--no-devpi-upload]
-Needs ../shared/bench/setup.sh run first (venvs and corpus under $PEERBENCH_DIR, default $TMPDIR/peerbench).
+Needs the peer harness's setup.sh run first ($PEERBENCH_HOME, see bench/README.md): venvs and corpus under
+$PEERBENCH_DIR, default $TMPDIR/peerbench.
 """
 
 import argparse
@@ -24,7 +25,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SHARED = (HERE / "../../shared/bench").resolve()
+SHARED = Path(os.environ.get("PEERBENCH_HOME") or HERE / "../../shared/bench").resolve()  # the peer harness
 PB = Path(os.environ.get("PEERBENCH_DIR") or Path(tempfile.gettempdir()) / "peerbench")
 CLIENT = PB / "venvs/client/bin"
 PACKAGES = [f"bench-pkg-{i:03d}" for i in range(1, 21)]
@@ -129,7 +130,7 @@ def main():
     args = parser.parse_args()
     corpus = sorted(glob.glob(str(PB / "corpus/small/*"))) + sorted(glob.glob(str(PB / "corpus/big/*")))
     if not corpus:
-        sys.exit(f"no corpus under {PB}: run ../shared/bench/setup.sh and gen_corpus.py first")
+        sys.exit(f"no corpus under {PB}: run the peer harness's setup.sh and gen_corpus.py first")
 
     servers = [
         wharf("embedded", 18093),

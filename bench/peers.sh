@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Wharf side by side with pypiserver and devpi, in one run on this machine (../shared/bench does the measuring).
-# Usage: bench/peers.sh [embedded|production|both]   (default both)
-# Prints the summary table of ../shared/bench/peerbench.py; raw results land in $PEERBENCH_DIR/raw/<server>/.
+# Wharf side by side with pypiserver and devpi, in one run on this machine. The peer harness does the
+# measuring: $PEERBENCH_HOME (default: shared/bench beside this clone's directory).
+# Usage: bench/peers.sh [embedded|production|both]   (default both). Sets up its own .venv on a fresh clone.
+# Prints the harness's summary table; raw results land in $PEERBENCH_DIR/raw/<server>/.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-SHARED=$(cd "$HERE/../../shared/bench" && pwd)
+# The peer harness (pypiserver, devpi, static nginx, the corpus and the load) lives outside this repository.
+SHARED=${PEERBENCH_HOME:-$HERE/../../shared/bench}
+if [ ! -x "$SHARED/setup.sh" ]; then
+  echo "no peer harness at $SHARED: set PEERBENCH_HOME to the directory holding setup.sh and peerbench.py" >&2
+  exit 2
+fi
+SHARED=$(cd "$SHARED" && pwd)
 export PEERBENCH_DIR=${PEERBENCH_DIR:-${TMPDIR:-/tmp}/peerbench}
 MODES=${1:-both}
 [ "$MODES" = both ] && MODES="embedded production"

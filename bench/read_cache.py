@@ -30,7 +30,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SHARED = Path(os.environ.get("SHARED_BENCH_DIR") or ROOT.parent / "shared" / "bench")
+SHARED = Path(os.environ.get("PEERBENCH_HOME") or ROOT.parent / "shared" / "bench")  # the peer harness
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/wharf-bench-readcache"))
 PORT = int(os.environ.get("WHARF_BENCH_PORT", "18094"))
 PIP_ACCEPT = (

@@ -18,6 +18,8 @@ start)
     echo "port $PORT already serves something: stop it, or set WHARF_BENCH_PORT (measuring it would be wrong)" >&2
     exit 1
   fi
+  # A fresh clone has no .venv yet: make creates it and installs the pinned runtime (nothing to do once done).
+  make -C "$HERE" --no-print-directory .venv/.runtime >/dev/null
   rm -rf "$BENCH_DIR" && mkdir -p "$BENCH_DIR/data"
   export WHARF_DATA_DIR=$BENCH_DIR/data DJANGO_SECRET_KEY=bench-secret-key
   # One bench account creates hundreds of projects: lift the spam-wave limits (20/hour per user, 40 per IP).

@@ -224,7 +224,7 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Wharf <noreply@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Limits of the index (PROTOCOLS.md §1.10).
+# --- Limits of the index (Warehouse's `MAX_FILESIZE`, `MAX_PROJECT_SIZE`, 14-day upload window).
 MIB = 1024 * 1024
 WHARF_MAX_FILE_SIZE = env_int("WHARF_MAX_FILE_SIZE", 100 * MIB)
 WHARF_MAX_PROJECT_SIZE = env_int("WHARF_MAX_PROJECT_SIZE", 10 * 1024 * MIB)
@@ -236,7 +236,8 @@ WHARF_ROLE_INVITATION_DAYS = env_int("WHARF_ROLE_INVITATION_DAYS", 7)
 WHARF_SUPPORT_EMAIL = os.environ.get("WHARF_SUPPORT_EMAIL", "").strip()
 WHARF_ADMIN_REQUIRE_2FA = env_bool("WHARF_ADMIN_REQUIRE_2FA", not DEBUG)
 # --- Moderation (README "Moderation"): rate limits, four eyes, risk scoring.
-# New projects per account and per client IP address, as "COUNT/PERIOD" (PROTOCOLS.md §1.7: PyPI's numbers).
+# New projects per account and per client IP address, as "COUNT/PERIOD" (PyPI's numbers: Warehouse's
+# `project.create.user` and `project.create.ip` rate limits).
 WHARF_PROJECT_CREATE_USER_RATE = os.environ.get("WHARF_PROJECT_CREATE_USER_RATE", "20/hour")
 WHARF_PROJECT_CREATE_IP_RATE = os.environ.get("WHARF_PROJECT_CREATE_IP_RATE", "40/hour")
 # Reports one account may file.
@@ -264,7 +265,8 @@ WHARF_CDN_PURGER = os.environ.get("WHARF_CDN_PURGER", "").strip() or (
 WHARF_FILES_URL = os.environ.get("WHARF_FILES_URL", "").strip().rstrip("/")
 
 # --- PEP 541 name claims (README "Name claims"): the case's clock, in days.
-# Reachability emails to the Owners of an abandoned project, this many days apart (PROTOCOLS.md §6.3).
+# Reachability emails to the Owners of an abandoned project, this many days apart (PEP 541: three
+# attempts over six weeks).
 WHARF_CLAIM_CONTACT_ATTEMPTS = env_int("WHARF_CLAIM_CONTACT_ATTEMPTS", 3)
 WHARF_CLAIM_CONTACT_INTERVAL_DAYS = env_int("WHARF_CLAIM_CONTACT_INTERVAL_DAYS", 14)
 # A squatting claim waits this long after its courtesy notice.
@@ -305,7 +307,7 @@ ACCOUNT_USERNAME_VALIDATORS = "accounts.validators.USERNAME_VALIDATORS"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USERNAME_MAX_LENGTH = 50
-# Answers never tell whether an account or address exists (BAD_INPUTS I6, J11).
+# Answers never tell whether an account or address exists (docs/hostile-inputs.md, J. Accounts).
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "/accounts/email/"
@@ -315,10 +317,10 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 # ACCOUNT_REAUTHENTICATION_TIMEOUT seconds (allauth's default: 300); adding or removing a two-factor device
 # asks unless the password was confirmed within that time (allauth's MFA_REAUTHENTICATION_REQUIRED).
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # accounts.emails adds "[Wharf] " to every subject
-# Verification links are signed and expire (PyPI: 6 hours, PROTOCOLS.md §7.3).
+# Verification links are signed and expire (PyPI: 6 hours).
 WHARF_EMAIL_VERIFICATION_HOURS = env_int("WHARF_EMAIL_VERIFICATION_HOURS", 6)
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = WHARF_EMAIL_VERIFICATION_HOURS / 24
-# allauth's rate limits, with PyPI's numbers where it has them (PROTOCOLS.md Appendix A, BAD_INPUTS I5/I6).
+# allauth's rate limits, with PyPI's numbers where it has them (Warehouse's `warehouse/config.py`).
 # "key" is the login name or email address, "ip" the client address; they live in the (shared) cache.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/5m/ip,10/5m/key",

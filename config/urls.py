@@ -13,7 +13,7 @@ urlpatterns = [
     re_path(r"^pypi/(?P<name>[^/]+)/(?P<version>[^/]+)/json/?$", json.project_json, name="json-release"),
     re_path(r"^packages/(?P<path>[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{60}/[^/]+)$", files.download, name="file"),
     path("legacy/", upload.legacy_upload, name="upload"),
-    path("legacy", upload.legacy_upload_without_slash),
+    path("legacy", upload.legacy_upload_without_slash, name="upload-without-slash"),
     re_path(r"^(?:pypi|RPC2)/?$", xmlrpc.rpc, name="xmlrpc"),
     path("rss/updates.xml", feeds.UpdatesFeed(), name="rss-updates"),
     path("rss/packages.xml", feeds.PackagesFeed(), name="rss-packages"),

@@ -4,7 +4,7 @@ from django.db import models
 
 
 class FlagId(models.TextChoices):
-    """Admin kill switches (PROTOCOLS.md §5.1)."""
+    """Admin kill switches (Warehouse's `warehouse/admin/flags.py`)."""
 
     READ_ONLY = "read-only", "Read-only mode"
     DISALLOW_NEW_UPLOAD = "disallow-new-upload", "Disallow new uploads"

@@ -263,7 +263,7 @@ class Quarantine(models.Model):
 
 
 class PendingAction(models.Model):
-    """A destructive bulk action waiting for a second moderator (four eyes, USER_ASKS §3 #12)."""
+    """A destructive bulk action waiting for a second moderator (four eyes)."""
 
     kind = models.CharField(max_length=30, choices=PendingActionKind.choices)
     object_ids = models.JSONField(help_text="Primary keys of the projects or accounts.")

@@ -1,7 +1,8 @@
 """Read-only questions other apps ask moderation: is a flag on, and what does it tell the user? Why is this
 project quarantined? Is this account frozen? Which banners are up?
 
-A small leaf module (STYLE.md): registry and accounts import this and nothing else of moderation.
+A small leaf module: registry and accounts import this and nothing else of moderation
+(docs/decisions/0001-app-boundaries.md).
 Flags and banners are cached in the shared cache and the cache entry is dropped whenever they change, so a
 switch takes effect at once on every web worker.
 """

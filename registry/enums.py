@@ -33,6 +33,6 @@ class InvitationStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-# Journal actions of quarantine (PROTOCOLS.md §4.1); mirrors see the first even while a project is hidden.
+# Journal actions of quarantine (Warehouse's); mirrors see the first even while a project is hidden.
 QUARANTINED = "project quarantined"
 QUARANTINE_CLEARED = "project quarantine cleared"

@@ -5,7 +5,7 @@ from registry.models import JournalEntry, Project, Release, Role
 from registry.names import normalize
 from registry.selectors import last_serial, public_projects, public_q
 
-CHANGELOG_LIMIT = 50_000  # PROTOCOLS.md §4.1
+CHANGELOG_LIMIT = 50_000  # Warehouse's `changelog_since_serial` returns at most this many rows
 
 
 class MirrorCallError(Exception):

@@ -23,7 +23,7 @@ class Project(models.Model):
     name = models.CharField(max_length=200)
     normalized_name = models.CharField(max_length=200, unique=True)
     # Computed by the database, so every way of creating a project keeps it right; the name policy looks up
-    # "too similar" names through its index (PROTOCOLS.md §1.7).
+    # "too similar" names through its index (Warehouse's `ultranormalize_name`).
     ultranormalized_name = models.GeneratedField(
         expression=_ultranormalized("normalized_name"),
         output_field=models.CharField(max_length=200),
@@ -31,7 +31,7 @@ class Project(models.Model):
         db_index=True,
     )
     created = models.DateTimeField(default=timezone.now, db_index=True)
-    # Highest journal serial that concerns this project (PROTOCOLS.md §2.7); kept by the journal service.
+    # Highest journal serial that concerns this project (`X-PyPI-Last-Serial`); kept by the journal service.
     last_serial = models.BigIntegerField(default=0)
     total_size = models.BigIntegerField(default=0)
     status = models.CharField(max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE)
@@ -190,7 +190,7 @@ class File(models.Model):
 
     class Meta:
         constraints = [
-            # PROTOCOLS.md §1.6: one sdist per release.
+            # One sdist per release, as Warehouse's `file_upload` refuses a second.
             models.UniqueConstraint(
                 fields=["release"], condition=models.Q(packagetype="sdist"), name="registry_file_one_sdist"
             )

@@ -31,7 +31,7 @@ def wheel_name_part(name: str) -> str:
     return normalize(name).replace("-", "_")
 
 
-# Warehouse's `ultranormalize_name` (PROTOCOLS.md §1.7): separators dropped, l/i read as 1 and o as 0.
+# Warehouse's `ultranormalize_name`: separators dropped, l/i read as 1 and o as 0.
 _ULTRA = str.maketrans({"-": None, "l": "1", "i": "1", "o": "0"})
 
 

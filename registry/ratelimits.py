@@ -1,4 +1,5 @@
-"""Rate limits kept in the shared cache: new projects per user and per IP address (PROTOCOLS.md §1.7), and
+"""Rate limits kept in the shared cache: new projects per user and per IP address (as Warehouse's
+`create_project`), and
 any other per-key limit (moderation uses it for reports).
 
 A sliding window counter: each key counts its actions in fixed buckets one window long, and the rate seen
@@ -18,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from registry.exceptions import RateLimited
 
-# PyPI's message (PROTOCOLS.md §1.7, BAD_INPUTS G5).
+# PyPI's message (Warehouse's `create_project`).
 TOO_MANY_PROJECTS = "Too many new projects created"
 
 _UNITS = {"s": 1, "second": 1, "m": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}

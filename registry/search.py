@@ -11,7 +11,8 @@ ranked by relevance, with a project whose name is exactly the query (PEP 503 nor
   about what a rare one costs, and its count reads "300+" (or more), as PyPI's reads "10,000+".
 - SQLite: every word of the query must appear (case-insensitively) in the name, summary, keywords or
   description; the name counts most.
-Django's `contains` lookups and the escaped LIKE pattern below keep `%` and `_` literal (BAD_INPUTS I4).
+Django's `contains` lookups and the escaped LIKE pattern below keep `%` and `_` literal, so a query cannot
+turn into a LIKE wildcard (docs/hostile-inputs.md, I).
 """
 
 from django.db import connection

@@ -1,10 +1,12 @@
 """Reads of the registry. Visibility rules live here: quarantined projects are not served to the public."""
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from packaging.version import InvalidVersion, Version
 
+from common.sql import sql
 from registry.enums import PUBLIC_STATUSES, InvitationStatus, PackageType, RoleName
 from registry.models import File, JournalEntry, Project, Release, Role, RoleInvitation
 from registry.names import normalize
@@ -27,6 +29,12 @@ def public_projects() -> QuerySet[Project]:
 def public_project_get(*, name: str) -> Project | None:
     """The project called `name` if the public may see it."""
     return public_projects().filter(normalized_name=normalize(name)).first()
+
+
+def upload_size_cap() -> int:
+    """The most any file may stream in before its project is known: the site limit or a larger override."""
+    largest_override = Project.objects.aggregate(largest=Max("upload_limit"))["largest"] or 0
+    return max(settings.WHARF_MAX_FILE_SIZE, largest_override)
 
 
 def project_for_user(*, user, name: str) -> Project | None:
@@ -54,8 +62,10 @@ def file_get(*, path: str) -> File | None:
 
 # The read cache asks these on every read-API request (registry/cache.py): plain SQL on the connection,
 # because compiling the equivalent querysets cost more than running them.
-_LAST_SERIAL_SQL = "SELECT MAX(id) FROM registry_journalentry"
-_PROJECT_SERIAL_SQL = "SELECT last_serial FROM registry_project WHERE normalized_name = %s"
+_LAST_SERIAL_SQL = sql("SELECT MAX({JournalEntry.pk}) FROM {JournalEntry}", JournalEntry=JournalEntry)
+_PROJECT_SERIAL_SQL = sql(
+    "SELECT {Project.last_serial} FROM {Project} WHERE {Project.normalized_name} = %s", Project=Project
+)
 
 
 def last_serial() -> int:
@@ -116,9 +126,12 @@ def project_releases_newest(*, project: Project, limit: int) -> list[Release]:
 
 # Uploads ask this once per file: one LEFT JOIN through Model.raw(), which skips the ORM's query compilation
 # (on the benchmark machine it cost more than the query; bench/README.md, uploads).
-_PROJECT_WITH_ROLE_SQL = (
-    "SELECT p.*, r.role_name AS user_role FROM registry_project p"
-    " LEFT JOIN registry_role r ON r.project_id = p.id AND r.user_id = %s WHERE p.normalized_name = %s"
+_PROJECT_WITH_ROLE_SQL = sql(
+    "SELECT p.*, r.{Role.role_name} AS user_role FROM {Project} p"
+    " LEFT JOIN {Role} r ON r.{Role.project} = p.{Project.pk} AND r.{Role.user} = %s"
+    " WHERE p.{Project.normalized_name} = %s",
+    Project=Project,
+    Role=Role,
 )
 
 

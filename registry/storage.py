@@ -1,7 +1,8 @@
 """Where distribution files live. Hides whether package storage is the local disk or an S3 bucket.
 
-Paths follow PyPI's content-addressed layout `<b2[0:2]>/<b2[2:4]>/<b2[4:]>/<filename>` (PROTOCOLS.md §1.12),
-so two different files can never share a path and identical bytes always land in the same place.
+Paths follow PyPI's content-addressed layout `<b2[0:2]>/<b2[2:4]>/<b2[4:]>/<filename>` (Warehouse's
+`file_upload`), so two different files can never share a path and identical bytes always land in the same
+place.
 """
 
 import os

@@ -155,3 +155,25 @@ def sdist(
     form = form_fields(name, version, filetype="sdist", pyversion="source", metadata_version=metadata_version)
     form.update(fields or {})
     return Dist(filename=filename or f"{dist}-{version}.tar.gz", content=buffer.getvalue(), fields=form)
+
+
+WIDGET_README = """# Demo widgets
+
+Widgets for **demonstrations**. <script>window.__xss = 1</script>
+
+[A link](javascript:window.__xss=2) and <img src=x onerror="window.__xss=3">
+"""
+
+
+def widget_wheel(
+    name: str, version: str, *, summary: str, readme: str = WIDGET_README, keywords: str = "widgets,demo"
+) -> Dist:
+    """A wheel with a Markdown README (hostile HTML included), keywords, a classifier and a project URL:
+    what the search and the project page show."""
+    metadata = (
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: {summary}\n"
+        f"Keywords: {keywords}\nClassifier: Programming Language :: Python :: 3\n"
+        "Project-URL: Source, https://example.com/widgets\n"
+        f"Description-Content-Type: text/markdown\n\n{readme}"
+    )
+    return wheel(name, version, metadata_override=metadata)

@@ -1,4 +1,5 @@
-"""Fixtures shared by the whole suite: users and tokens, uploads through the test client, state snapshots."""
+"""Fixtures shared by the whole suite: users, moderators and tokens, uploads and publishing through the test
+client, a client whose on-commit work runs, sent mail, state snapshots."""
 
 import base64
 import os
@@ -6,13 +7,29 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+from django.test import Client
 
 from accounts.services import token_create, user_create
+from moderation.enums import MODERATOR_PERMISSIONS, MODERATORS_GROUP
 from moderation.models import AdminFlag
 from registry import cache
 from registry.models import File, JournalEntry, Project, Release, Role, UsedFilename
+from tests import builders
 from tests.builders import Dist
 from tests.multipart import FilePart, encode
+
+TEST_KINDS = ("unit", "integration", "e2e")
+
+
+def pytest_runtest_setup(item):
+    """Every test says which kind it is, exactly one of `TEST_KINDS` (pyproject.toml describes them), so
+    `-m unit` and friends select the whole suite between them."""
+    kinds = [kind for kind in TEST_KINDS if item.get_closest_marker(kind)]
+    if len(kinds) != 1:
+        found = ", ".join(kinds) or "none"
+        pytest.fail(f"{item.nodeid}: mark it with exactly one of unit, integration, e2e (found: {found})")
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +84,31 @@ def wait_for(condition, timeout: float = 20.0):
         time.sleep(0.05)
 
 
+def worker_idle() -> bool:
+    """No task waits in the broker's queue and none runs on the session's worker (same process)."""
+    from celery.worker import state
+
+    from config.celery import app
+
+    with app.connection_for_write() as connection:
+        try:
+            queued = connection.default_channel.queue_declare(
+                queue=settings.CELERY_TASK_DEFAULT_QUEUE, passive=True
+            ).message_count
+        except connection.channel_errors:  # Redis drops an empty queue's key: nothing is waiting
+            queued = 0
+    return queued == 0 and not state.active_requests and not state.reserved_requests
+
+
+@pytest.fixture
+def settled(celery_worker):
+    """For tests whose rows are committed: before the database is flushed, wait for the worker to finish the
+    tasks they enqueued (evidence, flags, emails), so none runs against a flushed or closed database."""
+    yield
+    if celery_worker is not None:
+        wait_for(worker_idle)
+
+
 def committing(client, capture_on_commit_callbacks):
     """`client`, with each request's on-commit callbacks run as a real commit would run them.
 
@@ -81,6 +123,13 @@ def committing(client, capture_on_commit_callbacks):
 
     client.request = request
     return client
+
+
+def mails_to(address: str) -> list:
+    """The emails sent so far to `address`."""
+    from django.core import mail
+
+    return [message for message in mail.outbox if address in message.to]
 
 
 @pytest.fixture
@@ -114,6 +163,42 @@ def make_user(db):
 @pytest.fixture
 def alice(make_user):
     return make_user("alice")
+
+
+# The claims workbench's permissions; moderation/claims/migrations/0002 grants them to the Moderators group.
+CLAIM_PERMISSIONS = ("view_claim", "review_claim", "decide_claim")
+
+
+@pytest.fixture
+def moderators_group(db) -> Group:
+    """The Moderators group as the migrations leave it (transactional tests flush the migrations' rows)."""
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(
+            Q(content_type__app_label="moderation", codename__in=MODERATOR_PERMISSIONS)
+            | Q(content_type__app_label="claims", codename__in=CLAIM_PERMISSIONS)
+        )
+    )
+    return group
+
+
+@pytest.fixture
+def make_moderator(make_user, moderators_group):
+    """`make_moderator(username)`: staff in the Moderators group, never a superuser."""
+
+    def make(username: str = "mod"):
+        user = make_user(username)
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        user.groups.add(moderators_group)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def moderator(make_moderator):
+    return make_moderator("mod")
 
 
 @pytest.fixture
@@ -184,6 +269,28 @@ def upload(client, django_capture_on_commit_callbacks):
             return client.generic("POST", path, body, content_type=content_type, **headers)
 
     return post
+
+
+@pytest.fixture
+def web(django_capture_on_commit_callbacks, celery_worker):
+    """A test client whose requests' emails and storage clean-up run (see `committing`)."""
+    return committing(Client(), django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def publish(upload, alice_token):
+    """`publish(name, version, token=..., sdist=False, **options)` uploads a wheel (or an sdist) built by
+    `tests.builders` with `options`, with alice's token by default, and returns the distribution."""
+
+    def send(
+        name: str = "demo", version: str = "1.0", *, token: str | None = None, sdist: bool = False, **options
+    ) -> Dist:
+        dist = (builders.sdist if sdist else builders.wheel)(name, version, **options)
+        response = upload(dist, token=token or alice_token)
+        assert response.status_code == 200, response.reason_phrase
+        return dist
+
+    return send
 
 
 def stored_paths() -> set[str]:

@@ -6,7 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+
+# The settings module is read in a fresh interpreter; nothing touches a database.
+pytestmark = pytest.mark.unit
 
 
 def database_options(**env) -> dict:

@@ -1,5 +1,6 @@
-"""The moderation cockpit in the Django admin (STYLE.md "Admin as a cockpit"): filters, search, annotated
-querysets, read-only state, actions that ask for a reason on a confirmation page and call one service.
+"""The moderation cockpit in the Django admin (a cockpit, not a brain: docs/architecture.md): filters, search,
+annotated querysets, read-only state, actions that ask for a reason on a confirmation page and call one
+service.
 
 - `lists`: admin flags, banners, prohibited names and domains, spam domains;
 - `queue`: what the queue's admins share (read-only pages, permission checks, the actions on projects);

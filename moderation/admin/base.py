@@ -1,5 +1,6 @@
-"""What every moderation admin action shares: a confirmation page that lists the objects and asks for a
-reason, then one service call; and the read-only display helpers of the queue's change pages."""
+"""What every moderation admin action shares (the queue's and the claims workbench's): a confirmation page
+that lists the objects and asks for a reason, then one service call; and the read-only display helpers of the
+queue's change pages."""
 
 from collections.abc import Callable
 
@@ -31,30 +32,36 @@ def confirm_action(
     form_class=ReasonForm,
     destructive: bool = False,
     acts_on: Callable[[list], list] | None = None,
+    describe: Callable[[object], str] = str,
+    refused_status: int = 400,
 ):
     """Show the confirmation page of `action` for `queryset`; once confirmed with a valid reason, call
-    `perform(objects, cleaned_data)` (one service) and show the message it returns. `acts_on` maps the
-    selection to what a bulk action (`moderation.services.bulk_action`) acts on: the distinct projects of
-    some reports, the owners of some projects. Above WHARF_MODERATION_APPROVAL_THRESHOLD of those the action
-    waits for a second moderator, and the page says so.
+    `perform(objects, cleaned_data)` (one service) and show the message it returns, or each of the
+    `(level, message)` pairs it returns when it reports object by object. `acts_on` maps the selection to
+    what a bulk action (`moderation.services.bulk_action`) acts on: the distinct projects of some reports,
+    the owners of some projects. Above WHARF_MODERATION_APPROVAL_THRESHOLD of those the action waits for a
+    second moderator, and the page says so. `describe(obj)` is an object's line on the page (HTML allowed
+    through `format_html`); a form with errors is shown again with `refused_status`.
 
-    A refused action (ModerationError) shows its one sentence as an error and changes nothing.
+    Returns the page, or None once the action ran (Django's admin then goes back to the changelist). A
+    refused action (ModerationError) shows its one sentence as an error and changes nothing.
     """
     form = form_class(request.POST if "confirm" in request.POST else None)
     if form.is_bound and form.is_valid():
         try:
-            message = perform(list(queryset), form.cleaned_data)
+            result = perform(list(queryset), form.cleaned_data)
         except ModerationError as error:
             modeladmin.message_user(request, error.message, messages.ERROR)
         else:
-            modeladmin.message_user(request, message, messages.SUCCESS)
+            for level, message in [(messages.SUCCESS, result)] if isinstance(result, str) else result:
+                modeladmin.message_user(request, message, level)
         return None  # back to the changelist
     objects = list(queryset)
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": title,
         "explanation": explanation,
-        "objects": objects[:LISTED],
+        "objects": [describe(obj) for obj in objects[:LISTED]],
         "more": max(len(objects) - LISTED, 0),
         "count": len(objects),
         "ids": [obj.pk for obj in objects],
@@ -67,7 +74,10 @@ def confirm_action(
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(
-        request, "admin/moderation/action_confirmation.html", context, status=400 if form.errors else 200
+        request,
+        "admin/moderation/action_confirmation.html",
+        context,
+        status=refused_status if form.errors else 200,
     )
 
 

@@ -13,9 +13,9 @@ from moderation.services import (
     flag_set,
     list_entry_delete,
     list_entry_save,
-    projects_remove,
+    name_prohibit,
 )
-from moderation.services.actions import REASON_MAX
+from moderation.services.actions import REASON_MAX, REMOVAL_PREFIX
 from registry.names import is_valid_project_name, normalize
 from registry.selectors import project_get
 from registry.services.projects import RULE_LABELS, NameRule
@@ -105,12 +105,9 @@ class SiteBannerAdmin(admin.ModelAdmin):
         return audit_trail_html(obj) if obj.pk else "-"
 
 
-REMOVAL_PREFIX = "Name prohibited: "
-
-
 class ProhibitedProjectNameForm(forms.ModelForm):
     """Adding a prohibited name: the name is stored normalized; an existing project of that name is kept or
-    removed as the admin chooses (PROTOCOLS.md §5.2: PyPI removes it)."""
+    removed as the admin chooses (PyPI's admin removes it)."""
 
     existing_project = forms.ChoiceField(
         label="Existing project of this name",
@@ -175,11 +172,15 @@ class ProhibitedProjectNameAdmin(AuditedListAdmin):
         return ["name", "created", "created_by", "audit"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        project = getattr(form, "existing", None)
-        if not change and project is not None and form.cleaned_data.get("existing_project") == "remove":
-            projects_remove(projects=[project], actor=request.user, reason=REMOVAL_PREFIX + obj.reason)
-            self.message_user(request, f"Project '{project.name}' was removed; its filenames stay used.")
+        if change:  # only the reason can change
+            return super().save_model(request, obj, form, change)
+        remove = form.existing is not None and form.cleaned_data.get("existing_project") == "remove"
+        row = name_prohibit(name=obj.name, actor=request.user, reason=obj.reason, remove_project=remove)
+        obj.pk = row.pk
+        obj.refresh_from_db()
+        if remove:
+            removed = form.existing.name
+            self.message_user(request, f"Project '{removed}' was removed; its filenames stay used.")
 
 
 class DomainForm(forms.ModelForm):

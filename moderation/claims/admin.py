@@ -1,22 +1,26 @@
 """The claims workbench: the moderators' queue and each case with its evidence, timeline and steps.
 
-A cockpit, not a brain: every field is read-only, and each step is an action that asks for a reason on a
-confirmation page and calls one service (which validates the transition, audits and emails). Claims are
+A cockpit, not a brain: every field is read-only, and each step is an action that asks for a reason on the
+moderation admin's confirmation page (`moderation.admin.base.confirm_action`) and calls the one service its
+row of STEPS names (which validates the transition, audits and emails). Claims are
 filed by users and never deleted here. Permissions: `claims.view_claim` to look, `claims.review_claim` to
 start a review, contact the owners or ask the claimant, `claims.decide_claim` to approve or reject; the
 Moderators group has all three (migration 0002).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import admin, messages
 from django.db.models import F
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
+from moderation.admin.base import confirm_action
 from moderation.audit import audit_trail
 from moderation.claims import selectors, services
 from moderation.claims.enums import ClaimKind, Criterion
@@ -56,21 +60,36 @@ class DueFilter(admin.SimpleListFilter):
 
 @dataclass(frozen=True)
 class StepSpec:
-    """How the admin asks for one moderator step: label, permission, the reason field, the service."""
+    """How the admin asks for one moderator step: label, permission, the reason field, and the one service
+    it calls, `run(claim, actor, cleaned_data)`."""
 
     step: Step
     label: str
     permission: str
     reason_label: str
     reason_required: bool
+    run: Callable[[Claim, object, dict], Claim]
 
 
+NOTE = "Note (optional; the claimant sees it)"
 STEPS = {
     "start_review": StepSpec(
-        Step.START_REVIEW, "Start review", "review", "Note (optional; the claimant sees it)", False
+        Step.START_REVIEW,
+        "Start review",
+        "review",
+        NOTE,
+        False,
+        lambda claim, actor, data: services.claim_start_review(claim=claim, actor=actor, note=data["reason"]),
     ),
     "contact_owners": StepSpec(
-        Step.CONTACT_OWNERS, "Contact owners", "review", "Note (optional; the claimant sees it)", False
+        Step.CONTACT_OWNERS,
+        "Contact owners",
+        "review",
+        NOTE,
+        False,
+        lambda claim, actor, data: services.claim_contact_owners(
+            claim=claim, actor=actor, note=data["reason"]
+        ),
     ),
     "request_info": StepSpec(
         Step.REQUEST_INFO,
@@ -78,24 +97,54 @@ STEPS = {
         "review",
         "Question for the claimant (they see it)",
         True,
+        lambda claim, actor, data: services.claim_request_info(
+            claim=claim, actor=actor, question=data["reason"]
+        ),
     ),
-    "approve": StepSpec(Step.APPROVE, "Approve", "decide", "Reason (shown to the claimant)", True),
-    "reject": StepSpec(Step.REJECT, "Reject", "decide", "Reason (shown to the claimant)", True),
+    "approve": StepSpec(
+        Step.APPROVE,
+        "Approve",
+        "decide",
+        "Reason (shown to the claimant)",
+        True,
+        lambda claim, actor, data: services.claim_approve(
+            claim=claim,
+            actor=actor,
+            reason=data["reason"],
+            keep_previous_owners=data.get("keep_previous_owners", False),
+        ),
+    ),
+    "reject": StepSpec(
+        Step.REJECT,
+        "Reject",
+        "decide",
+        "Reason (shown to the claimant)",
+        True,
+        lambda claim, actor, data: services.claim_reject(claim=claim, actor=actor, reason=data["reason"]),
+    ),
 }
 
 
-def _run_step(name: str, claim: Claim, *, actor, data: dict) -> Claim:
-    reason = data.get("reason", "")
-    if name == "start_review":
-        return services.claim_start_review(claim=claim, actor=actor, note=reason)
-    if name == "contact_owners":
-        return services.claim_contact_owners(claim=claim, actor=actor, note=reason)
-    if name == "request_info":
-        return services.claim_request_info(claim=claim, actor=actor, question=reason)
-    if name == "approve":
-        keep = data.get("keep_previous_owners", False)
-        return services.claim_approve(claim=claim, actor=actor, reason=reason, keep_previous_owners=keep)
-    return services.claim_reject(claim=claim, actor=actor, reason=reason)
+def step_outcome(spec: StepSpec, claim: Claim, *, actor, data: dict) -> tuple[int, str]:
+    """Take the step on one claim; the message that says how it went."""
+    try:
+        spec.run(claim, actor, data)
+    except ClaimError as error:
+        return messages.ERROR, f"Claim #{claim.pk}: {error.message}"
+    return messages.SUCCESS, f"Claim #{claim.pk}: {spec.label.lower()} done."
+
+
+def describe_claim(claim: Claim) -> str:
+    """A claim's line on the confirmation page."""
+    return format_html(
+        '<a href="{}">#{} {}</a> by {} ({}, {})',
+        reverse("admin:claims_claim_change", args=[claim.pk]),
+        claim.pk,
+        claim.project_name,
+        claim.claimant.username,
+        claim.get_kind_display(),
+        claim.get_state_display().lower(),
+    )
 
 
 def _step_action(name: str):
@@ -195,40 +244,32 @@ class ClaimAdmin(admin.ModelAdmin):
         return "; ".join(parts) or "—"
 
     def confirm_step(self, request, queryset, name: str):
-        """The confirmation page of a step; on its POST, the step's service for each selected claim."""
+        """The confirmation page of a step; once confirmed, the step's service for each selected claim."""
         spec = STEPS[name]
         claims = list(queryset.order_by("pk"))
-        if "post" in request.POST:
-            form = ModeratorStepForm(
-                request.POST, reason_required=spec.reason_required, reason_label=spec.reason_label
-            )
-            if form.is_valid():
-                for claim in claims:
-                    try:
-                        _run_step(name, claim, actor=request.user, data=form.cleaned_data)
-                    except ClaimError as error:
-                        self.message_user(request, f"Claim #{claim.pk}: {error.message}", messages.ERROR)
-                    else:
-                        self.message_user(
-                            request, f"Claim #{claim.pk}: {spec.label.lower()} done.", messages.SUCCESS
-                        )
-                if len(claims) == 1:  # one case (the change page's buttons): back to it
-                    return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claims[0].pk]))
-                return None
-        else:
-            form = ModeratorStepForm(reason_required=spec.reason_required, reason_label=spec.reason_label)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{spec.label}: confirm",
-            "opts": self.model._meta,
-            "claims": claims,
-            "form": form,
-            "action_name": name,
-            "spec": spec,
-            "show_keep": name == "approve" and any(claim.kind == ClaimKind.TRANSFER for claim in claims),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/claims/claim/step_confirm.html", context)
+        offer_keep = name == "approve" and any(claim.kind == ClaimKind.TRANSFER for claim in claims)
+        response = confirm_action(
+            self,
+            request,
+            queryset.order_by("pk"),
+            action=name,
+            title=f"{spec.label}: confirm",
+            explanation=f"{spec.label} for these claims:",
+            perform=lambda objects, data: [
+                step_outcome(spec, claim, actor=request.user, data=data) for claim in objects
+            ],
+            form_class=partial(
+                ModeratorStepForm,
+                reason_required=spec.reason_required,
+                reason_label=spec.reason_label,
+                offer_keep=offer_keep,
+            ),
+            describe=describe_claim,
+            refused_status=200,  # the workbench shows a missing reason on the page itself
+        )
+        if response is None and len(claims) == 1:  # one case (the change page's buttons): back to it
+            return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claims[0].pk]))
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         claim = selectors.claim_get(pk=int(object_id)) if str(object_id).isdigit() else None

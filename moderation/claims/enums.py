@@ -4,7 +4,7 @@ from django.db import models
 
 
 class ClaimKind(models.TextChoices):
-    """What the claimant asks for (PROTOCOLS.md §6.2 'Maintenance or replacement?', plus squatting)."""
+    """What the claimant asks for (PEP 541: a transfer, or becoming a maintainer; plus squatting)."""
 
     TRANSFER = "transfer", "Abandoned project: transfer ownership to me"
     MAINTAINER = "maintainer", "Abandoned project: add me as maintainer"

@@ -2,7 +2,7 @@
 
 `evidence_refresh` (run by the Celery task `refresh_claim_evidence` after each step) reads the registry and
 accounts, and stores a new `ClaimEvidence` snapshot with the time it was taken; snapshots are never edited,
-so the moderators can see what they knew at each step (USER_ASKS §1.3 #7). `pep541_criteria` is pure.
+so the moderators can see what they knew at each step. `pep541_criteria` is pure.
 """
 
 from collections.abc import Iterable
@@ -54,7 +54,7 @@ def pep541_criteria(
     answers: Iterable[tuple[str, str]],
     now: datetime,
 ) -> list[CriterionResult]:
-    """PEP 541's 'abandoned' test (PROTOCOLS.md §6.1), each item met, not met or unknown.
+    """PEP 541's 'abandoned' test (its "Abandoned projects" section), each item met, not met or unknown.
 
     `owner_activity`: (owner, what, when) of the owners' latest doings on the index; `answers`: (owner,
     answer) of the owners who answered the case.

@@ -8,7 +8,7 @@ from registry.services.projects import MAX_NAME_LENGTH
 
 
 class ClaimForm(forms.Form):
-    """PEP 541's request form (PROTOCOLS.md §6.2) as fields: what, why, what for, and the contact tried."""
+    """PEP 541's request (PyPI's issue template) as fields: what, why, what for, and the contact tried."""
 
     name = forms.CharField(label="Project name", max_length=MAX_NAME_LENGTH + 50, strip=True)
     kind = forms.ChoiceField(
@@ -72,8 +72,17 @@ class ModeratorStepForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, reason_required: bool = True, reason_label: str = "Reason", **kwargs):
+    def __init__(
+        self,
+        *args,
+        reason_required: bool = True,
+        reason_label: str = "Reason",
+        offer_keep: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        if not offer_keep:  # only approving a transfer claim can keep the previous owners
+            del self.fields["keep_previous_owners"]
         self.fields["reason"].required = reason_required
         self.fields["reason"].label = reason_label
         self.fields["reason"].error_messages["required"] = f"{reason_label} is required for this step."

@@ -1,4 +1,4 @@
-"""The state machine of a name claim, in one place and without a database (USER_ASKS §3 feature 2).
+"""The state machine of a name claim, in one place and without a database.
 
 A claim is a case with its own clock: every step moves it from one state to another following TRANSITIONS,
 and the deadlines come from `ClaimClock`, which reads the settings once. The services in
@@ -37,7 +37,7 @@ CLOSED_STATES = frozenset({S.APPROVED, S.REJECTED, S.WITHDRAWN})
 CONTACT_STATES = frozenset({S.OWNERS_CONTACTED, S.WAITING_FOR_OWNERS})
 # States whose due date is a service-level target for the moderators (overdue → reminder, state unchanged).
 SLA_STATES = frozenset({S.SUBMITTED, S.IN_REVIEW, S.READY_FOR_DECISION})
-# Kinds that need the owners contacted before a decision (PROTOCOLS.md §6.3: reachability, courtesy notice).
+# Kinds that need the owners contacted before a decision (PEP 541: reachability, courtesy notice).
 CONTACT_KINDS = frozenset({ClaimKind.TRANSFER, ClaimKind.MAINTAINER, ClaimKind.SQUATTING})
 
 
@@ -138,7 +138,7 @@ def approval_outcome(
 ) -> ApprovalOutcome:
     """What approving a claim of `kind` does, given the owners' latest answers (one per owner).
 
-    PEP 541 (PROTOCOLS.md §6.1): a project is never reassigned against the wishes of a reachable owner, and
+    PEP 541 ("Abandoned projects"): a project is never reassigned against the wishes of a reachable owner, and
     the owners must have been given the contact period first. A squatting claim concerns an invalid project,
     so an owner's wish to keep it does not stop the moderators. An owner who only agrees to add the claimant
     as a maintainer turns a transfer into that.
@@ -219,7 +219,7 @@ class ExpectedDate:
 def expected_dates(
     *, state: str, kind: str, due_at: datetime | None, contact_started_at: datetime | None, clock: ClaimClock
 ) -> list[ExpectedDate]:
-    """The dates a claimant is shown for an open case (USER_ASKS §3: 'expected dates to claimants')."""
+    """The dates a claimant is shown for an open case (each step's due date, from ClaimClock)."""
     if due_at is None or state not in OPEN_STATES:
         return []
     if state == S.SUBMITTED:

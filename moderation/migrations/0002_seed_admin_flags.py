@@ -1,4 +1,4 @@
-"""Create the admin flags, switched off, with the messages users see (PROTOCOLS.md §5.1)."""
+"""Create the admin flags, switched off, with the messages users see (Warehouse's `AdminFlagValue`)."""
 
 from django.db import migrations
 

@@ -1,4 +1,5 @@
-"""Seed the prohibited project names with obvious typo traps (PROTOCOLS.md §5.2, BAD_INPUTS G2).
+"""Seed the prohibited project names with obvious typo traps (PyPI prohibits
+`requirements.txt` and its look-alikes too).
 
 `pip install requirements.txt` (without `-r`) and its cousins would install whatever project held the
 name. Names are stored in PEP 503 normalized form, as the model requires.

@@ -9,6 +9,7 @@
 """
 
 from moderation.services.actions import (
+    name_prohibit,
     names_prohibit,
     owners_of,
     projects_of_users,
@@ -40,6 +41,7 @@ __all__ = [
     "flag_set",
     "list_entry_delete",
     "list_entry_save",
+    "name_prohibit",
     "names_prohibit",
     "needs_second_moderator",
     "owners_of",

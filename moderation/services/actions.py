@@ -153,6 +153,26 @@ def names_prohibit(*, names: Iterable[str], actor, reason: str) -> list[Prohibit
     return rows
 
 
+# A project removed because its name becomes prohibited records the removal with this before the reason.
+REMOVAL_PREFIX = "Name prohibited: "
+
+
+@transaction.atomic
+def name_prohibit(*, name: str, actor, reason: str, remove_project: bool = False) -> ProhibitedProjectName:
+    """Prohibit one name (the admin's "add prohibited project name" page). The project of that name is kept,
+    or with `remove_project` removed in the same transaction, its removal recorded as REMOVAL_PREFIX and the
+    reason. Returns the new row; ModerationError when the name is prohibited already.
+    """
+    reason = clean_reason(reason)
+    if remove_project:
+        projects = Project.objects.filter(normalized_name=normalize(name))
+        projects_remove(projects=projects, actor=actor, reason=REMOVAL_PREFIX + reason)
+    rows = names_prohibit(names=[name], actor=actor, reason=reason)
+    if not rows:
+        raise ModerationError(f"'{normalize(name)}' is already prohibited.")
+    return rows[0]
+
+
 def projects_of_users(users: Iterable[User]) -> list[Project]:
     """The projects on which any of `users` holds a role (Owner or Maintainer)."""
     return list(Project.objects.filter(roles__user__in=list(users)).distinct().order_by("pk"))

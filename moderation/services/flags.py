@@ -11,7 +11,7 @@ from moderation.models import AdminFlag, SiteBanner
 
 @transaction.atomic
 def flag_set(*, flag: AdminFlag, enabled: bool, message: str, actor, reason: str = "") -> AdminFlag:
-    """Turn a flag on or off and set the message users see; audited (BAD_INPUTS J12)."""
+    """Turn a flag on or off and set the message users see; audited, as every admin switch must be."""
     before = AdminFlag.objects.filter(pk=flag.pk).values_list("enabled", "message").first()
     flag.enabled = enabled
     flag.message = message

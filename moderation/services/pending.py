@@ -1,5 +1,5 @@
 """Four eyes on destructive bulk actions: removing projects or freezing accounts in bulk above
-WHARF_MODERATION_APPROVAL_THRESHOLD objects waits for a second moderator (USER_ASKS §3 #12).
+WHARF_MODERATION_APPROVAL_THRESHOLD objects waits for a second moderator.
 
 Removal cannot be undone, and freezing revokes tokens for good; quarantine and release are reversible and
 run at once, whatever the count.

@@ -62,7 +62,7 @@ def not_found(*, json_body: bool = False) -> HttpResponse:
 
 
 def redirect_permanently(request, path: str) -> HttpResponse:
-    """301 to `path` on this host, keeping the query string (PROTOCOLS.md §2.1)."""
+    """301 to `path` on this host, keeping the query string (PEP 503 clients follow it to the normal name)."""
     location = quote(path)
     if request.META.get("QUERY_STRING"):
         location += "?" + request.META["QUERY_STRING"]

@@ -14,7 +14,7 @@ from registry.renderers.json_api import project_document
 from registry.selectors import project_serial, public_project_get
 from registry.versions import canonical_version
 
-MAX_AGE = 900  # PROTOCOLS.md §2.7
+MAX_AGE = 900  # Warehouse's JSON API: `Cache-Control: public, max-age=900`
 CONTENT_TYPE = "application/json"
 NOT_FOUND = b'{"message": "Not Found"}\n'
 

@@ -1,8 +1,10 @@
 """Responses shared by the APIs."""
 
 import re
+from functools import cache
 
 from django.http import HttpResponse
+from django.urls import reverse
 
 from registry.exceptions import (
     IndexReadOnly,
@@ -25,17 +27,27 @@ STATUS_BY_ERROR = {
 
 
 def reason_phrase(message: str) -> str:
-    """The message as an HTTP reason phrase: one line of ISO-8859-1 (BAD_INPUTS A13, A15)."""
+    """The message as an HTTP reason phrase: one line of ISO-8859-1 (Warehouse's `_exc_with_message`)."""
     line = " ".join(message.split())
     return line.encode("iso-8859-1", "replace").decode("iso-8859-1")
 
 
-# Messages link to our own pages by path; a client such as twine shows them without a base, so add one.
-SITE_PATH_RE = re.compile(r"(?<=\s)/(?=(?:help|names|status|manage)/)")
+# Messages link to our own pages by path ("See /help/#invalid-auth ..."); a client such as twine shows them
+# without a base, so they get one. The pages they may link to, by URL name: their first path segments are
+# what a link starts with.
+LINKED_PAGES = ("help", "name-check", "status", "manage-projects")
+
+
+@cache
+def site_path_re() -> re.Pattern:
+    """` /help/`, ` /names/`, ...: a path of one of LINKED_PAGES' sections after a space (read once)."""
+    sections = sorted({reverse(name).split("/")[1] for name in LINKED_PAGES})
+    alternatives = "|".join(map(re.escape, sections))
+    return re.compile(rf"(?<=\s)/(?=(?:{alternatives})/)")
 
 
 def absolute_links(message: str, request) -> str:
-    return SITE_PATH_RE.sub(request.build_absolute_uri("/"), message) if request is not None else message
+    return site_path_re().sub(request.build_absolute_uri("/"), message) if request is not None else message
 
 
 def message_response(status: int, message: str, request=None) -> HttpResponse:

@@ -11,7 +11,7 @@ from registry.protocols.common import files_base, read_response, redirect_perman
 from registry.renderers import simple
 from registry.selectors import last_serial, project_serial, public_project_get, public_projects
 
-MAX_AGE = 600  # PROTOCOLS.md §2.7
+MAX_AGE = 600  # Warehouse's Simple API: `Cache-Control: public, max-age=600`
 NOT_FOUND = b"404 Not Found\n"
 
 

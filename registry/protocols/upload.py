@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.adapter import request_origin
+from registry import selectors
 from registry.exceptions import UploadError
 from registry.protocols.responses import error_response, message_response
 from registry.services.uploads import upload_submit
@@ -28,7 +29,7 @@ def legacy_upload(request):
     try:
         upload_submit(
             authorization=request.META.get("HTTP_AUTHORIZATION", ""),
-            receive=partial(receive_upload, request),
+            receive=partial(receive_upload, request, larger_cap=selectors.upload_size_cap),
             ip_address=ip_address,
             user_agent=user_agent,
         )

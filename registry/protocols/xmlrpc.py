@@ -1,6 +1,8 @@
-"""`POST /pypi` and `/RPC2`: the XML-RPC methods mirrors still call (PROTOCOLS.md §4.1).
+"""`POST /pypi` and `/RPC2`: the XML-RPC methods mirrors still call (Warehouse's
+`warehouse/legacy/api/xmlrpc/views.py`).
 
-Bodies are parsed with defusedxml, so entity expansion and external entities are refused (BAD_INPUTS I3).
+Bodies are parsed with defusedxml, so entity expansion and external entities are refused
+(docs/hostile-inputs.md, I).
 """
 
 import xmlrpc.client

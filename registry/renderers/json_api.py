@@ -1,6 +1,7 @@
 """The JSON API documents (`/pypi/<name>/json`, `/pypi/<name>/<version>/json`) with PyPI's keys.
 
-PROTOCOLS.md §3.2 lists the keys; bandersnatch reads `info.name`, `last_serial` and `releases`.
+The keys are those of Warehouse's `legacy/api/json.py`; bandersnatch reads `info.name`, `last_serial` and
+`releases`.
 """
 
 import re
@@ -19,7 +20,7 @@ def _or_none(value):
 
 
 def latest_release(releases: list[Release]) -> Release | None:
-    """Not yanked first, then final releases, then the highest version (PROTOCOLS.md §3.1)."""
+    """Not yanked first, then final releases, then the highest version (as Warehouse's JSON API)."""
     if not releases:
         return None
     return max(

@@ -16,7 +16,7 @@ API_VERSION = "1.4"
 HTML = "text/html"
 V1_HTML = "application/vnd.pypi.simple.v1+html"
 V1_JSON = "application/vnd.pypi.simple.v1+json"
-# Server preference for ties (PROTOCOLS.md §2.2); `latest` aliases resolve to v1 (PEP 691).
+# Server preference for ties (Warehouse's `api/simple.py`); `latest` aliases resolve to v1 (PEP 691).
 OFFERS = (HTML, V1_HTML, V1_JSON)
 ALIASES = {
     "application/vnd.pypi.simple.latest+html": V1_HTML,

@@ -17,8 +17,9 @@ from registry.services.permissions import require_owner
 def file_remove(*, file: File, actor) -> None:
     """Delete one file of a release; journal `remove file <filename>` and shrink the project's total size.
 
-    The filename stays used for ever (its UsedFilename row is kept, PROTOCOLS.md §1.6). The release stays,
-    even when it has no file left, as on PyPI. Raises ManageNotPermitted unless `actor` is an Owner.
+    The filename stays used for ever (its UsedFilename row is kept, as Warehouse's `Filename` log). The
+    release stays, even when it has no file left, as on PyPI. Raises ManageNotPermitted unless `actor` is an
+    Owner.
     """
     release = file.release
     project = release.project

@@ -20,8 +20,8 @@ def journal_record(
 
     Must run inside a transaction, as late in it as possible. On PostgreSQL a transaction-level advisory lock
     serializes journal writers, so serials become visible in increasing order and a mirror polling
-    `changelog_since_serial` never skips an entry that commits late (PROTOCOLS.md §2.7). SQLite serializes
-    writers anyway.
+    `changelog_since_serial` never skips an entry that commits late (Warehouse keeps journal ids monotonic
+    the same way). SQLite serializes writers anyway.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

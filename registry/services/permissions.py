@@ -1,6 +1,7 @@
 """Who may change a project: the checks every maintainers' service runs before it writes.
 
-Owners administer a project (roles, yanking, deletion); Maintainers upload (PROTOCOLS.md §1.11). Views check
+Owners administer a project (roles, yanking, deletion); Maintainers upload (Warehouse's
+`Project.__acl__`). Views check
 the same rules to decide what to show, but the services are where they are enforced.
 """
 

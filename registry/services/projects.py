@@ -2,7 +2,7 @@
 
 The name policy is one function, `name_decision`, shared by upload (through `check_new_project_name`), the
 public name check page and name claims, so that every way of taking a name applies the same rules
-(BAD_INPUTS G6) and says which rule refused it (BAD_INPUTS G12, USER_ASKS §1.3).
+(docs/hostile-inputs.md, G) and says which rule refused it.
 """
 
 from dataclasses import dataclass, field
@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
 from moderation import policy
 from registry.exceptions import InvalidUpload, NameConflict
@@ -49,8 +50,8 @@ RULE_LABELS = {
     NameRule.TOO_SIMILAR: "too similar to an existing project",
 }
 
-# HTTP status of each refusal, as PyPI answers an upload (PROTOCOLS.md §1.7). Uploads never meet EXISTS or
-# RESERVED: an existing project, with or without releases, takes them to the permission check (403).
+# HTTP status of each refusal, as PyPI answers an upload (Warehouse's `create_project`). Uploads never meet
+# EXISTS or RESERVED: an existing project, with or without releases, takes them to the permission check (403).
 STATUS_BY_RULE = {
     NameRule.INVALID: 400,
     NameRule.STDLIB: 400,
@@ -59,6 +60,11 @@ STATUS_BY_RULE = {
     NameRule.PROHIBITED: 400,
     NameRule.TOO_SIMILAR: 400,
 }
+
+
+# Refusals a PEP 541 name claim can answer: the project holding the name (existing or reserved), or the one
+# the name is too similar to. Standard-library, prohibited and invalid names cannot be claimed.
+CLAIMABLE_RULES = frozenset({NameRule.EXISTS, NameRule.RESERVED, NameRule.TOO_SIMILAR})
 
 
 @dataclass(frozen=True)
@@ -92,22 +98,28 @@ class NameDecision:
         return RULE_LABELS.get(self.rule, "")
 
     @property
+    def claimable(self) -> bool:
+        """Whether the asking user may file a name claim against this refusal: its rule is one of
+        CLAIMABLE_RULES and they hold no role on the project (an Owner has nothing to claim)."""
+        return self.rule in CLAIMABLE_RULES and not self.user_role
+
+    @property
     def status(self) -> int:
         """The HTTP status an API should answer with (200 when the name is available)."""
         return STATUS_BY_RULE.get(self.rule, 200)
 
 
 def name_check_url(name: str) -> str:
-    return f"/names/check/?name={quote(name, safe='')}"
+    return f"{reverse('name-check')}?name={quote(name, safe='')}"
 
 
 def name_decision(name: str, *, user=None) -> NameDecision:
     """Decide whether a new project may take `name`. Reads only; at most two queries.
 
-    Rules, in PyPI's order (PROTOCOLS.md §1.7): invalid name → standard-library module → an existing project
-    of the same PEP 503 name (EXISTS, or RESERVED when it has no release yet) → prohibited by the admins →
-    too similar (same ultranormalized form) to an existing project. Quarantined projects count: a hidden
-    project still owns its name.
+    Rules, in PyPI's order (Warehouse's `check_project_name`): invalid name → standard-library module → an
+    existing project of the same PEP 503 name (EXISTS, or RESERVED when it has no release yet) → prohibited by
+    the admins → too similar (same ultranormalized form) to an existing project. Quarantined projects count: a
+    hidden project still owns its name.
     """
     normalized = normalize(name) if is_valid_project_name(name) else ""
     see = f"See {name_check_url(name)} for more information."

@@ -4,7 +4,8 @@ A quarantined project is hidden from the Simple, JSON and XML-RPC APIs, search a
 not served, and it accepts no uploads, not even from its owners (`registry.selectors.public_projects`,
 `registry.services.uploads`). Its maintainers can see it and its history but change nothing
 (`registry.services.permissions.require_changeable`). Every change of status is journaled, so the read
-caches and mirrors see it at once (PROTOCOLS.md §5.3: `project quarantined` / `project quarantine cleared`).
+caches and mirrors see it at once (Warehouse's journal actions `project quarantined` and
+`project quarantine cleared`).
 
 Why a project was quarantined, and by whom, is moderation's record (`moderation.services`, which calls these
 and keeps the audit trail); the registry only knows the status.

@@ -2,7 +2,7 @@
 
 A yanked release stays installable when pinned exactly (`name==1.0`) but resolvers skip it otherwise; the
 Simple and JSON APIs read `Release.yanked` and `yanked_reason`, and the journal entry moves the project's
-serial so their cached pages are replaced (PROTOCOLS.md §1.13).
+serial so their cached pages are replaced (PEP 592).
 """
 
 from django.db import transaction

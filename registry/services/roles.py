@@ -1,10 +1,10 @@
 """Collaborators: inviting users to a project, answering invitations, changing and removing roles.
 
-Only Owners manage roles (PROTOCOLS.md §1.11); a project never loses its last Owner. Journal actions are
-PyPI's (§4.1): `invite <Role> <user>`, `revoke_invite <Role> <user>`, `accepted <Role> <user>`,
+Only Owners manage roles (Warehouse's `Project.__acl__`); a project never loses its last Owner. Journal
+actions are PyPI's: `invite <Role> <user>`, `revoke_invite <Role> <user>`, `accepted <Role> <user>`,
 `decline_invite <Role> <user>`, `change <Role> <user> to <Role>`, `remove <Role> <user>`.
 Both ends of an invitation need a verified primary email address: it is how the index reaches maintainers
-(PROTOCOLS.md §7.2).
+(as on PyPI).
 """
 
 from datetime import timedelta

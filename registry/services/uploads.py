@@ -31,6 +31,7 @@ from accounts.exceptions import TokenRejected
 from accounts.models import ApiToken, User
 from accounts.services import has_two_factor, token_authenticate, token_mark_used
 from accounts.tokens import INVALID_AUTH, USERNAME_LOGIN_REFUSED, token_from_authorization
+from common.sql import sql
 from moderation import policy
 from registry import ratelimits, signals, storage
 from registry.enums import PackageType, ProjectStatus, RoleName
@@ -128,7 +129,7 @@ def upload_authorize(
     """Check that the token's user may upload this request's project, creating it if it is new.
 
     Raises UploadNotPermitted (403), InvalidUpload (400), RateLimited (429: too many new projects from this
-    user or `ip_address`, PROTOCOLS.md §1.7) and the name-policy errors of new projects.
+    user or `ip_address`) and the name-policy errors of new projects.
     """
     user = token.user
     project = project_with_role(name=request.name, user=user)
@@ -185,7 +186,8 @@ def _new_project_target(token: ApiToken, request: UploadRequest, ip_address: str
 
 
 def _check_account(token: ApiToken) -> None:
-    """Verified primary email and, when the site requires it, two-factor authentication (rows 12-13)."""
+    """Verified primary email and, when the site requires it, two-factor authentication (Warehouse's
+    `_ensure_user_can_upload` order)."""
     user = token.user
     if not token.user_has_verified_email:
         raise UploadNotPermitted(
@@ -251,15 +253,21 @@ def upload_publish(
 # One row always: the stored file with this upload's filename or bytes (NULLs when there is none), and
 # whether the filename was ever used. One statement reads both in one snapshot, so a file committed by a
 # concurrent upload is seen together with its used filename.
-_CLASH_SQL = (
-    "SELECT f.id, f.filename, f.sha256_digest, f.blake2_256_digest,"
-    " EXISTS(SELECT 1 FROM registry_usedfilename u WHERE u.filename = %s) AS used"
-    " FROM (SELECT 1) AS one LEFT JOIN registry_file f ON f.filename = %s OR f.blake2_256_digest = %s"
+_CLASH_SQL = sql(
+    "SELECT f.{File.pk}, f.{File.filename}, f.{File.sha256_digest}, f.{File.blake2_256_digest},"
+    " EXISTS(SELECT 1 FROM {UsedFilename} u WHERE u.{UsedFilename.filename} = %s) AS used"
+    " FROM (SELECT 1) AS one LEFT JOIN {File} f"
+    " ON f.{File.filename} = %s OR f.{File.blake2_256_digest} = %s",
+    File=File,
+    UsedFilename=UsedFilename,
 )
-_RELEASE_SQL = (
-    "SELECT r.id, r.project_id, r.version, r.created, EXISTS(SELECT 1 FROM registry_file f"
-    " WHERE f.release_id = r.id AND f.packagetype = 'sdist') AS has_sdist"
-    " FROM registry_release r WHERE r.project_id = %s AND r.canonical_version = %s"
+_RELEASE_SQL = sql(
+    "SELECT r.{Release.pk}, r.{Release.project}, r.{Release.version}, r.{Release.created},"
+    " EXISTS(SELECT 1 FROM {File} f WHERE f.{File.release} = r.{Release.pk}"
+    " AND f.{File.packagetype} = 'sdist') AS has_sdist"
+    " FROM {Release} r WHERE r.{Release.project} = %s AND r.{Release.canonical_version} = %s",
+    File=File,
+    Release=Release,
 )
 
 
@@ -286,7 +294,7 @@ def _existing_file(upload: ValidatedUpload) -> File | None:
 
 
 def _already_exists(upload: ValidatedUpload) -> str:
-    # twine --skip-existing recognises this message by its start (PROTOCOLS.md §1.6): keep it.
+    # twine --skip-existing recognises this message by its start (twine's `skip_upload`): keep it.
     return (
         f"File already exists ('{upload.filename}', with blake2_256 hash "
         f"'{upload.file.blake2_256_digest}'). {FILE_REUSE_HELP}"

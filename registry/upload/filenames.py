@@ -1,8 +1,8 @@
 """Distribution filename rules: safe characters, extensions, PEP 625 sdist and PEP 427 wheel names.
 
-A port of the filename checks of Warehouse's `forklift/legacy.py` (`_validate_filename`, the sdist and
-wheel name checks, `_valid_platform_tag`): PROTOCOLS.md §1.4 rows 17-20, 30-38 and 44, §1.8.4, and
-BAD_INPUTS section C. Every check raises `InvalidFilename` with Warehouse's message. Pure functions.
+A port of the filename checks of Warehouse's `forklift/legacy.py` (`_validate_filename`, the sdist and wheel
+name checks, `_valid_platform_tag`), with PEP 427, PEP 625 and PEP 715 behind them; the cases are listed in
+docs/hostile-inputs.md (C). Every check raises `InvalidFilename` with Warehouse's message. Pure functions.
 """
 
 import re
@@ -22,19 +22,19 @@ from registry.exceptions import InvalidFilename, InvalidUpload
 from registry.names import wheel_name_part
 
 # Which extensions each `filetype` may carry (Warehouse `forms._filetype_extension_mapping`). `.zip`
-# sdists pass here (PEP 527) and are refused later by the PEP 625 name check, as on PyPI (C6).
+# sdists pass here (PEP 527) and are refused later by the PEP 625 name check, as on PyPI.
 FILETYPE_EXTENSIONS = {"sdist": (".tar.gz", ".zip"), "bdist_wheel": (".whl",)}
 # Case-insensitive like Warehouse: `X-1.0.WHL` gets the "invalid for filetype" message, not this one.
 _EXTENSION_RE = re.compile(r".+?(?P<extension>\.(?:tar\.gz|zip|whl))\Z", re.IGNORECASE)
 _PEP_527 = "https://www.python.org/dev/peps/pep-0527"
 
 # The wheel's METADATA is stored beside it as `<filename>.metadata` (PEP 658); that name must fit in
-# one path component (255 bytes on common filesystems), BAD_INPUTS C14.
+# one path component (255 bytes on common filesystems).
 MAX_FILENAME_BYTES = 255
 METADATA_SUFFIX = ".metadata"
 
-# Platform tags Warehouse accepts (§1.8.4). A new tag needs an ABI specification behind it (as the
-# manylinux PEPs are); plain `linux_x86_64` has none, so it is refused.
+# Platform tags Warehouse accepts (its `_valid_platform_tag`). A new tag needs an ABI specification behind it
+# (as the manylinux PEPs are); plain `linux_x86_64` has none, so it is refused.
 _STATIC_PLATFORMS = frozenset(
     {
         "any",
@@ -86,7 +86,7 @@ class WheelTags:
 
 
 def check_filename(filename: str, *, filetype: str) -> None:
-    """Refuse an unsafe or badly formed distribution filename (rows 17-20 and 44, BAD_INPUTS C1-C5, C14).
+    """Refuse an unsafe or badly formed distribution filename (Warehouse's `_validate_filename`).
 
     `filetype` is the form's `sdist` or `bdist_wheel`; any other value is refused with the form's
     message. Raises `InvalidFilename`.
@@ -119,7 +119,7 @@ def check_filename(filename: str, *, filetype: str) -> None:
 
 
 def check_sdist_filename(filename: str, *, project_name: str, version: str | Version) -> None:
-    """Require the PEP 625 name `<normalized_name>-<normalized version>.tar.gz` (rows 30-32, C6-C8).
+    """Require the PEP 625 name `<normalized_name>-<normalized version>.tar.gz` (Warehouse's wording).
 
     `project_name` is the project's name and `version` the release version. Raises `InvalidFilename`.
     """
@@ -154,7 +154,7 @@ def check_sdist_filename(filename: str, *, project_name: str, version: str | Ver
 
 
 def check_wheel_filename(filename: str, *, project_name: str, version: str | Version) -> WheelTags:
-    """Check a wheel filename against the project and release (rows 34-38, §1.8.4, C9-C13).
+    """Check a wheel filename against the project and release (PEP 427).
 
     Returns the parsed `WheelTags`. Raises `InvalidFilename` with packaging's message for an
     unparsable name, or Warehouse's for a platform tag, project name or version that does not fit.
@@ -180,7 +180,7 @@ def check_wheel_filename(filename: str, *, project_name: str, version: str | Ver
 
     if name != canonicalize_name(project_name):
         raise InvalidFilename(f"Start filename for {project_name!r} with {wheel_name_part(project_name)!r}.")
-    # PEP 427 escaping: the name must be written normalized, lower case with `_` (C10).
+    # PEP 427 escaping: the name must be written normalized, lower case with `_`.
     written = filename.split("-", 1)[0]
     if written != wheel_name_part(project_name):
         raise InvalidFilename(

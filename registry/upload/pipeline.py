@@ -1,8 +1,9 @@
 """The pure upload pipeline: request fields → checked form and metadata → checked distribution file.
 
-Two stages so that the service can authorize between them (PROTOCOLS.md §1.4 checks permissions before it
-spends time on the file): `parse_upload_request` (rows 1, 5-8) and `validate_distribution` (rows 16-24,
-29-39, and the [gap] checks of BAD_INPUTS: one `content` part, METADATA agreeing with the form).
+Two stages so that the service can authorize between them (Warehouse's `file_upload` checks permissions
+before it spends time on the file): `parse_upload_request` (the action, the form and the metadata) and
+`validate_distribution` (README, filename, size, digests, archive, and what Warehouse lets through: one
+`content` part, METADATA agreeing with the form).
 """
 
 import hmac
@@ -127,7 +128,7 @@ def validate_distribution(
 
 
 def _check_digests(form: UploadForm, file: ReceivedFile) -> None:
-    """Every digest the client sent must match the bytes we received (PROTOCOLS.md §1.2)."""
+    """Every digest the client sent must match the bytes we received (compared in constant time)."""
     pairs = (
         (form.md5_digest, file.md5_digest),
         (form.sha256_digest, file.sha256_digest),

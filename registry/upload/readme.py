@@ -2,7 +2,7 @@
 
 readme_renderer turns reStructuredText (the default), Markdown (GFM or CommonMark) or plain text into
 HTML and cleans it with nh3: no scripts, event handlers, styles, frames, forms or `javascript:` links
-(BAD_INPUTS H1-H9). An upload whose description does not render is refused (PROTOCOLS.md §1.4 row 16),
+(docs/hostile-inputs.md, H). An upload whose description does not render is refused (as Warehouse does),
 so rendering must never raise, whatever the input. Results are cached in-process, because the same
 description arrives with every file of a release. Pure: no Django, no database.
 """
@@ -59,10 +59,10 @@ _cache = _RenderCache(CACHE_SIZE)
 def render_description(text: str, content_type: str | None) -> str | None:
     """Render a description to sanitized HTML; None when it does not render.
 
-    `content_type` is the Description-Content-Type as uploaded (reStructuredText when missing). A
-    blank description renders to "" (there is nothing to fail on). Never raises for any text: a
-    README that makes docutils or the Markdown renderer raise counts as one that does not render
-    (BAD_INPUTS H8). Repeated calls with the same text and content type are served from a cache.
+    `content_type` is the Description-Content-Type as uploaded (reStructuredText when missing). A blank
+    description renders to "" (there is nothing to fail on). Never raises for any text: a README that makes
+    docutils or the Markdown renderer raise counts as one that does not render (docutils has crashed on
+    crafted input). Repeated calls with the same text and content type are served from a cache.
     """
     if not text.strip():
         return ""
@@ -81,7 +81,7 @@ def clear_cache() -> None:
 
 
 def description_render_error(content_type: str | None) -> str:
-    """The message for a description that failed to render (PROTOCOLS.md §1.4 row 16)."""
+    """The message for a description that failed to render (Warehouse's wording)."""
     if content_type:
         problem = f"The description failed to render for '{content_type}'."
     else:
@@ -103,7 +103,7 @@ def _render(text: str, content_type: str | None) -> str | None:
             rendered = f"<pre>{rendered}</pre>"  # keep the author's line breaks and spacing
         return rendered
     except Exception as error:
-        # docutils has crashed on crafted input before (TOB-PYPI-15, BAD_INPUTS H8; deep nesting
+        # docutils has crashed on crafted input before (a finding of PyPI's 2023 audit; deep nesting
         # raises RecursionError): a crash is a description that does not render, never a server
         # error. No traceback in the log: a recursion error's is thousands of frames long.
         logger.warning("Description renderer raised %s; treating it as not rendering", type(error).__name__)

@@ -1,4 +1,4 @@
-"""The upload request's own fields (PROTOCOLS.md §1.2): sanitizing, then the form checks of rows 5-6 of §1.4.
+"""The upload request's own fields: sanitizing, then Warehouse's upload form checks (`forklift/forms.py`).
 
 Input is a mapping of field name to the list of its values, as the multipart body carried them.
 """
@@ -8,9 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from registry.exceptions import InvalidUpload, UploadActionGone
-from registry.names import PROJECT_NAME_RE
+from registry.upload.metadata.form_fields import name_field_error
 
-CORE_METADATA_HELP = "See https://packaging.python.org/specifications/core-metadata for more information."
 HEX_DIGEST_RE = re.compile(r"[A-Fa-f0-9]{64}\Z")
 FILETYPES = ("sdist", "bdist_wheel")
 # Fields of the upload itself; every other field is core metadata.
@@ -68,7 +67,8 @@ def check_action(fields: Mapping[str, Sequence[str]]) -> None:
 
 
 def sanitize_fields(fields: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
-    """Drop distutils' `UNKNOWN` placeholders and empty values; escape NUL (BAD_INPUTS A10-A12)."""
+    """Drop distutils' `UNKNOWN` placeholders and empty values; escape NUL (Warehouse's
+    `sanitize` decorator)."""
     clean: dict[str, list[str]] = {}
     for key, values in fields.items():
         kept = [value.replace("\x00", "\\x00") for value in values if value.strip() not in ("", "UNKNOWN")]
@@ -78,7 +78,7 @@ def sanitize_fields(fields: Mapping[str, Sequence[str]]) -> dict[str, list[str]]
 
 
 def check_no_file_fields(file_fields: Sequence[str]) -> None:
-    """Only `content` (and the ignored `gpg_signature`) may arrive as file parts (BAD_INPUTS A6)."""
+    """Only `content` (and the ignored `gpg_signature`) may arrive as file parts (as Warehouse)."""
     for field in file_fields:
         if field not in ("content", "gpg_signature"):
             raise InvalidUpload(f"{field}: Should not be a tuple.")
@@ -93,17 +93,9 @@ def parse_upload_form(fields: Mapping[str, Sequence[str]]) -> UploadForm:
     def single(key: str) -> str:
         return fields.get(key, [""])[0].strip()
 
-    name = single("name")
-    if not name or not PROJECT_NAME_RE.match(name):
-        reason = (
-            "This field is required."
-            if not name
-            else (
-                "Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'."
-            )
-        )
-        shown = name[:30] + "..." + name[-30:] if len(name) > 60 else name
-        raise InvalidUpload(f"{shown!r} is an invalid value for Name. Error: {reason} {CORE_METADATA_HELP}")
+    name_error = name_field_error(single("name"))
+    if name_error:
+        raise InvalidUpload(name_error)
 
     filetype, pyversion = single("filetype"), single("pyversion")
     sha256, blake2, md5 = single("sha256_digest"), single("blake2_256_digest"), single("md5_digest")

@@ -129,28 +129,20 @@ class DistributionFileHandler(FileUploadHandler):
             self._path.unlink(missing_ok=True)
 
 
-def upload_size_cap() -> int:
-    """The most any file may stream in before its project is known: the site limit or a larger override."""
-    from django.db.models import Max
-
-    from registry.models import Project
-
-    largest_override = Project.objects.aggregate(largest=Max("upload_limit"))["largest"] or 0
-    return max(settings.WHARF_MAX_FILE_SIZE, largest_override)
-
-
 @contextmanager
-def receive_upload(request) -> Iterator[ReceivedUpload]:
+def receive_upload(request, *, larger_cap: Callable[[], int] | None = None) -> Iterator[ReceivedUpload]:
     """Parse the multipart body of a Django `request`; the temporary file is deleted when the block ends.
 
     The upload service calls this (as its `receive` step) only after the admin flags and the token allowed
-    the upload, so a refused upload never streams its file to disk.
+    the upload, so a refused upload never streams its file to disk. A file passing the site's limit keeps
+    streaming up to `larger_cap()` (the largest per-project override, asked only then): its project is not
+    known until the form is parsed.
     """
     Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
     handler = DistributionFileHandler(
         max_size=settings.WHARF_MAX_FILE_SIZE,
         temp_dir=settings.FILE_UPLOAD_TEMP_DIR,
-        larger_cap=upload_size_cap,
+        larger_cap=larger_cap,
     )
     content_type = request.META.get("CONTENT_TYPE", "")
     if not content_type.startswith("multipart/form-data"):

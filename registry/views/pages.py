@@ -103,8 +103,8 @@ def _description_html(release) -> str:
     """The README as sanitized HTML.
 
     The stored HTML was sanitized when it was uploaded; it is cleaned again with the same allowlist
-    (readme_renderer's, nh3) so that a row written any other way cannot put script on the page (BAD_INPUTS
-    H1-H4, H11). A description stored without HTML is rendered now (cached by the renderer).
+    (readme_renderer's, nh3) so that a row written any other way cannot put script on the page
+    (docs/hostile-inputs.md, H). A description stored without HTML is rendered now (cached by the renderer).
     """
     html = release.description_html
     if not html and release.description.strip():
@@ -174,5 +174,25 @@ def help_page(request):
             "base_url": request.build_absolute_uri("/").rstrip("/"),
             "invitation_days": settings.WHARF_ROLE_INVITATION_DAYS,
             "support_email": settings.WHARF_SUPPORT_EMAIL,
+            "upload_window_days": settings.WHARF_RELEASE_UPLOAD_WINDOW_DAYS,
+            "max_file_size": binary_size(settings.WHARF_MAX_FILE_SIZE),
+            "max_project_size": binary_size(settings.WHARF_MAX_PROJECT_SIZE),
+            "verification_hours": settings.WHARF_EMAIL_VERIFICATION_HOURS,
+            "claim_contact_attempts": settings.WHARF_CLAIM_CONTACT_ATTEMPTS,
+            "claim_contact_interval_days": settings.WHARF_CLAIM_CONTACT_INTERVAL_DAYS,
+            "claim_squat_notice_days": settings.WHARF_CLAIM_SQUAT_NOTICE_DAYS,
         },
     )
+
+
+BINARY_UNITS = ("bytes", "KiB", "MiB", "GiB", "TiB")
+
+
+def binary_size(size: int) -> str:
+    """`size` bytes as people read it: 100 MiB, 10 GiB, 1.5 GiB."""
+    value = float(size)
+    for unit in BINARY_UNITS:
+        if value < 1024 or unit == BINARY_UNITS[-1]:
+            break
+        value /= 1024
+    return f"{round(value, 1):g} {unit}"

@@ -55,7 +55,7 @@ def test_totp_login_with_spaces_and_no_replay(client, sign_in, alice):
     wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
     assert "Incorrect code." in wrong.content.decode()
     code = totp.now()
-    spaced = f"{code[:3]} {code[3:]}"  # BAD_INPUTS I7: normalised before validation and replay check
+    spaced = f"{code[:3]} {code[3:]}"  # normalised before validation and the replay check
     assert client.post("/accounts/2fa/authenticate/", {"code": spaced})["Location"] == "/accounts/"
     assert client.get("/accounts/").status_code == 200
     client.post("/accounts/logout/")

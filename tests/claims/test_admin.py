@@ -33,7 +33,12 @@ def step(client, name: str, *claims, **confirmation):
     page = client.post(CHANGELIST, data)
     if not confirmation:
         return page
-    data = {"action": name, "_selected_action": [claim.pk for claim in claims], "post": "yes", **confirmation}
+    data = {
+        "action": name,
+        "_selected_action": [claim.pk for claim in claims],
+        "confirm": "yes",
+        **confirmation,
+    }
     return client.post(CHANGELIST, data)
 
 
@@ -195,7 +200,7 @@ def test_permissions(web, claim, make_user, moderators_group, settings):
     assert "No step is open to you in this state." in page
     before = snapshot()
     response = web.post(
-        CHANGELIST, {"action": "reject", "_selected_action": [claim.pk], "post": "yes", "reason": "no"}
+        CHANGELIST, {"action": "reject", "_selected_action": [claim.pk], "confirm": "yes", "reason": "no"}
     )
     assert response.status_code in (200, 302)
     assert snapshot() == before

@@ -69,12 +69,8 @@ def _retrying_while_locked(call) -> str:
 
 
 @pytest.fixture
-def second_moderator(make_user, moderators_group):
-    user = make_user("mod2")
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    user.groups.add(moderators_group)
-    return user
+def second_moderator(make_moderator):
+    return make_moderator("mod2")
 
 
 def test_two_moderators_approve_the_same_claim(settled, demo, carol, moderator, second_moderator):

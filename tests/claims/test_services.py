@@ -22,7 +22,8 @@ from moderation.enums import MODERATORS_GROUP
 from moderation.models import AuditEntry, ProhibitedProjectName
 from registry.models import JournalEntry, Project, Role, RoleInvitation
 from tests import builders
-from tests.claims.conftest import CLAIM_TEXTS, mails_to
+from tests.claims.conftest import CLAIM_TEXTS
+from tests.conftest import mails_to
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

@@ -1,4 +1,5 @@
-"""The real command-line clients, run as users run them, against nothing but the Wharf under test."""
+"""The real clients, run as users run them, against nothing but the Wharf under test: twine, pip, uv, build
+(and a Chromium page given a logged-in session)."""
 
 import os
 import shutil
@@ -56,6 +57,31 @@ def twine_upload(files, *, repository_url: str, token: str, check: bool = False,
             *files,
         ],
         check=check,
+    )
+
+
+def publish(tmp_path: Path, upload_url: str, token: str, *dists) -> None:
+    """Write the distributions (`tests.builders.Dist`) to disk and upload them with twine, as a maintainer
+    does."""
+    directory = tmp_path / "dist"
+    directory.mkdir(exist_ok=True)
+    paths = []
+    for dist in dists:
+        path = directory / dist.filename
+        path.write_bytes(dist.content)
+        paths.append(path)
+    result = twine_upload(paths, repository_url=upload_url, token=token)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def log_in_with_cookie(page, wharf: str, user) -> None:
+    """Give a Chromium page a session of `user` (test_manage_browser exercises the login form itself)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": wharf}]
     )
 
 

@@ -12,14 +12,10 @@ from accounts.services import user_create
 from moderation.claims import services
 from moderation.claims.models import Claim
 from tests import builders
-from tests.claims import conftest as claims_fixtures
 from tests.conftest import wait_for
-from tests.e2e.test_pages_browser import log_in_with_cookie, publish
+from tests.e2e.clients import log_in_with_cookie, publish
 
 pytestmark = [pytest.mark.e2e]
-
-settled = claims_fixtures.settled
-moderators_group = claims_fixtures.moderators_group
 
 
 @pytest.fixture
@@ -29,16 +25,9 @@ def carol(transactional_db):
     )
 
 
-@pytest.fixture
-def moderator(transactional_db, moderators_group, settings):
+@pytest.fixture(autouse=True)
+def _admin_without_two_factor(settings):
     settings.WHARF_ADMIN_REQUIRE_2FA = False  # the admin's two-factor login is tested with the accounts
-    user = user_create(
-        username="mod", email="mod@example.com", password="a long test password", verified_email=True
-    )
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    user.groups.add(moderators_group)
-    return user
 
 
 def answer_path(address: str) -> str:

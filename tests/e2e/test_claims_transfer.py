@@ -11,13 +11,9 @@ from moderation.claims import services
 from moderation.claims.enums import ClaimKind, ClaimState
 from registry.models import JournalEntry, Project, Role
 from tests import builders
-from tests.claims import conftest as claims_fixtures
-from tests.e2e.clients import installed, pip_install, twine_upload
-from tests.e2e.test_pages_browser import publish
+from tests.e2e.clients import installed, pip_install, publish, twine_upload
 
 pytestmark = [pytest.mark.e2e]
-
-settled = claims_fixtures.settled
 
 
 def write(tmp_path, dist) -> str:

@@ -9,8 +9,7 @@ from accounts.services import user_create
 from registry.models import JournalEntry, Release, Role, RoleInvitation
 from tests import builders
 from tests.conftest import wait_for
-from tests.e2e.clients import installed, pip_install, uv_install
-from tests.e2e.test_pages_browser import log_in_with_cookie, publish
+from tests.e2e.clients import installed, log_in_with_cookie, pip_install, publish, uv_install
 
 pytestmark = [pytest.mark.e2e]
 

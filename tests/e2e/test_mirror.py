@@ -7,20 +7,9 @@ import pytest
 
 from registry.models import File
 from tests import builders
-from tests.e2e.clients import BIN, run, twine_upload
+from tests.e2e.clients import BIN, publish, run
 
 pytestmark = [pytest.mark.e2e]
-
-
-def publish(tmp_path, upload_url, token, *dists):
-    paths = []
-    for dist in dists:
-        path = tmp_path / "dists" / dist.filename
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(dist.content)
-        paths.append(path)
-    result = twine_upload(paths, repository_url=upload_url, token=token)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def mirror(tmp_path, wharf, api_method):

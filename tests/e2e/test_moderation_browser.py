@@ -13,9 +13,7 @@ from registry.enums import ProjectStatus
 from registry.models import Project
 from tests import builders
 from tests.conftest import wait_for
-from tests.e2e.clients import pip_install
-from tests.e2e.test_pages_browser import log_in_with_cookie, publish
-from tests.moderation.conftest import moderators_group
+from tests.e2e.clients import log_in_with_cookie, pip_install, publish
 
 pytestmark = [pytest.mark.e2e]
 
@@ -28,6 +26,7 @@ def test_report_to_quarantine(
     index_url,
     maintainer,
     maintainer_token,
+    moderator,
     tmp_path,
     settings,
     celery_worker,
@@ -37,12 +36,6 @@ def test_report_to_quarantine(
     bob = user_create(
         username="bob", email="bob@example.com", password="a long test password", verified_email=True
     )
-    moderator = user_create(
-        username="mod", email="mod@example.com", password="a long test password", verified_email=True
-    )
-    moderator.is_staff = True
-    moderator.save()
-    moderator.groups.add(moderators_group())
 
     # Bob reports the project from its page.
     log_in_with_cookie(page, wharf, bob)

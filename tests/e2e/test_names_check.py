@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from moderation.models import ProhibitedProjectName
-from tests.e2e.test_pages_browser import publish, widget_wheel
+from tests.builders import widget_wheel
+from tests.e2e.clients import publish
 
 pytestmark = [pytest.mark.e2e]
 

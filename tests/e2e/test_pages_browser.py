@@ -1,60 +1,13 @@
-"""Search and the project page in a real Chromium against a live Wharf, with projects published by twine.
-
-Also the helpers the other browser tests share: publishing with twine, logging a browser in.
-"""
-
-from pathlib import Path
+"""Search and the project page in a real Chromium against a live Wharf, with projects published by twine."""
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from registry.models import File
-from tests import builders
-from tests.e2e.clients import twine_upload
+from tests.builders import widget_wheel
+from tests.e2e.clients import publish
 
 pytestmark = [pytest.mark.e2e]
-
-README = """# Demo widgets
-
-Widgets for **demonstrations**. <script>window.__xss = 1</script>
-
-[A link](javascript:window.__xss=2) and <img src=x onerror="window.__xss=3">
-"""
-
-
-def widget_wheel(
-    name: str, version: str, *, summary: str, readme: str = README, keywords: str = "widgets,demo"
-) -> builders.Dist:
-    metadata = (
-        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: {summary}\n"
-        f"Keywords: {keywords}\nClassifier: Programming Language :: Python :: 3\n"
-        "Project-URL: Source, https://example.com/widgets\n"
-        f"Description-Content-Type: text/markdown\n\n{readme}"
-    )
-    return builders.wheel(name, version, metadata_override=metadata)
-
-
-def publish(tmp_path: Path, upload_url: str, token: str, *dists: builders.Dist) -> None:
-    """Write the distributions to disk and upload them with twine, as a maintainer does."""
-    directory = tmp_path / "dist"
-    directory.mkdir(exist_ok=True)
-    paths = []
-    for dist in dists:
-        path = directory / dist.filename
-        path.write_bytes(dist.content)
-        paths.append(path)
-    result = twine_upload(paths, repository_url=upload_url, token=token)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def log_in_with_cookie(page, wharf: str, user) -> None:
-    """Give the browser a session of `user` (the login form itself is exercised in test_manage_browser)."""
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": wharf}]
-    )
 
 
 def no_dialogs(page) -> list:

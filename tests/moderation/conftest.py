@@ -1,15 +1,12 @@
-"""Fixtures of the moderation tests: moderators (staff in the Moderators group, never superusers), an admin
-client that runs on-commit work, spam distributions, and a helper that runs an admin action the way a person
-does: select on the changelist, confirm with a reason."""
+"""Fixtures of the moderation tests: an admin client that runs on-commit work, spam distributions, and a
+helper that runs an admin action the way a person does: select on the changelist, confirm with a reason.
+(Moderators, `publish` and `mails_to` are shared by the whole suite: tests/conftest.py.)"""
 
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from django.core import mail
 from django.test import Client
 
-from moderation.enums import MODERATOR_PERMISSIONS, MODERATORS_GROUP
 from tests import builders
 from tests.conftest import committing
 
@@ -17,35 +14,6 @@ SPAM_README = (
     "Best deals https://spam.example.net/a https://spam.example.net/b https://spam.example.net/c "
     "https://spam.example.net/d casino bonus"
 )
-
-
-def moderators_group() -> Group:
-    """The Moderators group as migration 0008 leaves it (transactional tests flush the migration's rows)."""
-    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    if not group.permissions.exists():
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="moderation", codename__in=MODERATOR_PERMISSIONS
-            )
-        )
-    return group
-
-
-@pytest.fixture
-def make_moderator(make_user):
-    def make(username: str = "mod"):
-        user = make_user(username)
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-        user.groups.add(moderators_group())
-        return user
-
-    return make
-
-
-@pytest.fixture
-def moderator(make_moderator):
-    return make_moderator("mod")
 
 
 @pytest.fixture
@@ -115,24 +83,8 @@ def real_wheel(name: str, version: str = "1.0") -> builders.Dist:
     return builders.wheel(name, version, files={f"{builders.dist_name(name)}/__init__.py": code})
 
 
-def emails_to(address: str) -> list:
-    return [message for message in mail.outbox if address in message.to]
-
-
 def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
-
-
-@pytest.fixture
-def publish(upload, alice_token):
-    """`publish(name, version, token=..., dist=...)` uploads a wheel (alice's token by default)."""
-
-    def send(name: str = "demo", version: str = "1.0", *, token: str | None = None, dist=None, **options):
-        response = upload(dist or builders.wheel(name, version, **options), token=token or alice_token)
-        assert response.status_code == 200, response.reason_phrase
-        return response
-
-    return send
 
 
 def rpc(client, method, *params):

@@ -14,9 +14,9 @@ from moderation.models import Report
 from moderation.selectors import Dashboard, Series, dashboard
 from registry.models import Project
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
-
+@pytest.mark.integration
+@pytest.mark.django_db
 def test_dashboard_numbers(publish, make_user, moderator):
     publish("demo", "1.0")
     publish("demo", "2.0")
@@ -43,6 +43,8 @@ def test_dashboard_numbers(publish, make_user, moderator):
     assert sum(files) == 3
 
 
+@pytest.mark.integration
+@pytest.mark.django_db
 def test_admin_home_shows_the_dashboard(mod_client, publish):
     publish("demo", "1.0")
     mod_client.get("/admin/")
@@ -57,6 +59,8 @@ def test_admin_home_shows_the_dashboard(mod_client, publish):
     assert "Files uploaded: 1 in 30 days, 1 today" in body
 
 
+@pytest.mark.integration
+@pytest.mark.django_db
 def test_staff_without_queue_permission_see_no_dashboard(admin_as, make_user):
     staff = make_user("staff")
     staff.is_staff = True

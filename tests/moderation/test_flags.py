@@ -1,7 +1,7 @@
 """Admin flags (kill switches), the status page and the site banners.
 
-Each flag refuses what it should with its message (PROTOCOLS.md §5.1, BAD_INPUTS J1-J4) and nothing else;
-a flag switched in the admin takes effect at once and is audited (BAD_INPUTS J12).
+Each flag refuses what it should with its message (Warehouse's admin flags; docs/hostile-inputs.md,
+K) and nothing else; a flag switched in the admin takes effect at once and is audited.
 """
 
 from datetime import timedelta
@@ -87,7 +87,7 @@ def test_disallow_new_project_registration(set_flag, upload, alice_token, unchan
         refused = upload(builders.wheel("other", "1.0"), token=alice_token)
     assert refused.status_code == 403
     assert refused.reason_phrase.startswith("New project registration temporarily disabled.")
-    # Existing projects still take uploads (BAD_INPUTS J3).
+    # Existing projects still take uploads, as on PyPI.
     assert upload(builders.wheel("demo", "2.0"), token=alice_token).status_code == 200
 
 

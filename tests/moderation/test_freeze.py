@@ -16,7 +16,8 @@ from registry.enums import ProjectStatus
 from registry.models import Project
 from registry.services.roles import role_invite
 from tests import builders
-from tests.moderation.conftest import emails_to, run_action, text_of
+from tests.conftest import mails_to
+from tests.moderation.conftest import run_action, text_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -85,7 +86,7 @@ def test_freeze_and_unfreeze_through_the_admin(mod_client, alice, alice_token, p
     # Revoked tokens stay revoked.
     assert upload(builders.wheel("demo", "2.0"), token=alice_token).status_code == 403
     assert SecurityEvent.objects.filter(user=alice, kind=SecurityEventKind.ACCOUNT_UNFROZEN).exists()
-    assert emails_to("alice@example.com")[-1].subject == "[Wharf] Your account was restored"
+    assert mails_to("alice@example.com")[-1].subject == "[Wharf] Your account was restored"
 
 
 def test_admin_login_refused_for_a_frozen_moderator_account(admin_as, make_moderator, moderator):

@@ -12,8 +12,8 @@ from registry.enums import ProjectStatus
 from registry.models import File, JournalEntry, Project, Release
 from registry.services import quarantine as registry_quarantine
 from tests import builders
-from tests.conftest import stored_paths
-from tests.moderation.conftest import emails_to, presence, run_action, text_of
+from tests.conftest import mails_to, stored_paths
+from tests.moderation.conftest import presence, run_action, text_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -41,8 +41,8 @@ NOWHERE = dict.fromkeys(EVERYWHERE, False)
 
 @pytest.fixture
 def demo(publish, client, make_user):
-    publish("demo", "1.0", dist=builders.wheel("demo", "1.0"))
-    publish("demo", "1.0", dist=builders.sdist("demo", "1.0"))
+    publish("demo", "1.0")
+    publish("demo", "1.0", sdist=True)
     return Project.objects.get()
 
 
@@ -84,7 +84,7 @@ def test_quarantine_hides_everything_and_release_restores_it(
         "This project is quarantined" in manage
         and "The moderators' reason: Typo-squat of &#x27;dem0&#x27;." in manage
     )
-    email = emails_to("alice@example.com")[0]
+    email = mails_to("alice@example.com")[0]
     assert email.subject == "[Wharf] Project demo was quarantined"
     assert "Reason: Typo-squat of 'dem0'." in email.body and "/manage/project/demo/" in email.body
     # The open report is resolved by the action; the audit names the project and the report.
@@ -155,6 +155,6 @@ def test_quarantine_through_the_report_queue(mod_client, demo, make_user, sent):
     demo.refresh_from_db()
     assert demo.status == ProjectStatus.QUARANTINED
     sent(2)
-    to_bob = emails_to("bob@example.com")
+    to_bob = mails_to("bob@example.com")
     assert len(to_bob) == 1 and to_bob[0].subject == "[Wharf] Your report on demo was resolved"
     assert "The moderators acted on the project." in to_bob[0].body

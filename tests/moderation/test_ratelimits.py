@@ -1,4 +1,4 @@
-"""Rate limits on new projects (PROTOCOLS.md §1.7, BAD_INPUTS G5): 20 an hour per account and 40 per IP
+"""Rate limits on new projects (Warehouse's `create_project`): 20 an hour per account and 40 per IP
 address by default, 429 "Too many new projects created"; only creations that commit count."""
 
 import pytest
@@ -7,8 +7,6 @@ from django.core.exceptions import ImproperlyConfigured
 from registry import ratelimits
 from registry.models import Project
 from tests import builders
-
-pytestmark = [pytest.mark.integration]
 
 
 @pytest.mark.unit
@@ -34,6 +32,7 @@ def test_parse_rate_refuses_nonsense(text):
         ratelimits.parse_rate(text)
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_sliding_window():
     window = ratelimits.SlidingWindow("test", ratelimits.Rate(2, 100))
@@ -49,6 +48,7 @@ def test_sliding_window():
     assert window.current("k", now=start + 250) == 0
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_defaults_follow_pypi(settings):
     assert (settings.WHARF_PROJECT_CREATE_USER_RATE, settings.WHARF_PROJECT_CREATE_IP_RATE) == (
@@ -57,6 +57,7 @@ def test_defaults_follow_pypi(settings):
     )
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_per_user_limit(upload, alice_token, unchanged):
     for index in range(20):
@@ -68,6 +69,7 @@ def test_per_user_limit(upload, alice_token, unchanged):
     assert upload(builders.wheel("pkg0", "2.0"), token=alice_token).status_code == 200
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_per_ip_limit(upload, make_user, make_token, settings):
     settings.WHARF_PROJECT_CREATE_IP_RATE = "3/hour"
@@ -79,6 +81,7 @@ def test_per_ip_limit(upload, make_user, make_token, settings):
     assert Project.objects.count() == 3
 
 
+@pytest.mark.integration
 @pytest.mark.django_db
 def test_refused_creations_do_not_count(upload, alice_token, settings):
     settings.WHARF_PROJECT_CREATE_USER_RATE = "1/hour"

@@ -8,8 +8,8 @@ from moderation.enums import ReportReason, ReportState
 from moderation.models import AuditEntry, Report
 from moderation.services import reports_dismiss
 from registry.models import Project
-from tests.conftest import committing
-from tests.moderation.conftest import emails_to, run_action, text_of
+from tests.conftest import committing, mails_to
+from tests.moderation.conftest import run_action, text_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -175,4 +175,4 @@ def test_dismissing_twice_changes_nothing(demo, make_user, moderator):
     )
     assert reports_dismiss(reports=[report], actor=moderator, reason="no") == [report]
     assert reports_dismiss(reports=[report], actor=moderator, reason="no") == []
-    assert AuditEntry.objects.count() == 1 and len(emails_to("bob@example.com")) <= 1
+    assert AuditEntry.objects.count() == 1 and len(mails_to("bob@example.com")) <= 1

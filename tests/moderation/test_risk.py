@@ -209,6 +209,7 @@ def test_name_close_to_a_popular_project(publish, upload, make_user, make_token,
     assert Report.objects.get().reason == ReportReason.TYPOSQUATTING
 
 
+@pytest.mark.integration
 def test_owner_of_the_popular_project_may_name_siblings(db, publish, alice):
     publish("requests", "1.0")
     publish("reqeusts", "1.0")
@@ -218,6 +219,7 @@ def test_owner_of_the_popular_project_may_name_siblings(db, publish, alice):
     assert Kind.NAME_CLOSE_TO_POPULAR not in {signal.kind for signal in assessment.signals.all()}
 
 
+@pytest.mark.integration
 def test_burst_from_one_ip(db, publish, alice, settings):
     for index in range(10):
         publish(f"pkg{index}", "1.0")
@@ -230,6 +232,7 @@ def test_burst_from_one_ip(db, publish, alice, settings):
     ]
 
 
+@pytest.mark.integration
 def test_scoring_again_replaces_the_signals(db, publish, alice):
     publish("demo", "1.0")
     project = Project.objects.get()
@@ -239,6 +242,7 @@ def test_scoring_again_replaces_the_signals(db, publish, alice):
     assert project_score(project_id=project.pk + 100) is None
 
 
+@pytest.mark.integration
 def test_scoring_query_budget(db, publish, alice):
     publish("demo", "1.0")
     project = Project.objects.get()
@@ -251,6 +255,7 @@ def test_scoring_query_budget(db, publish, alice):
 # --- accounts ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_sign_up_is_scored(client, django_capture_on_commit_callbacks, celery_worker, settings):
     settings.ACCOUNT_RATE_LIMITS = {}
@@ -271,6 +276,7 @@ def test_sign_up_is_scored(client, django_capture_on_commit_callbacks, celery_wo
     assert [signal.kind for signal in assessment.signals.all()] == [Kind.DISPOSABLE_EMAIL_DOMAIN]
 
 
+@pytest.mark.integration
 def test_sign_ups_from_one_ip(db, make_user):
     users = [make_user(f"bot{index}") for index in range(5)]
     for user in users:
@@ -279,6 +285,7 @@ def test_sign_ups_from_one_ip(db, make_user):
     assert account_score(user_id=users[0].pk + 100) is None
 
 
+@pytest.mark.integration
 def test_old_sign_ups_do_not_count(db, make_user):
     old = make_user("old")
     old.date_joined -= timedelta(hours=3)

@@ -21,8 +21,8 @@ from moderation.enums import ReportState
 from moderation.models import AccountFreeze, AuditEntry, Quarantine, Report, RiskAssessment
 from registry.enums import ProjectStatus, RoleName
 from registry.models import File, JournalEntry, Project, Release, Role
-from tests.conftest import stored_paths, wait_for
-from tests.moderation.conftest import emails_to, presence, real_wheel, run_action, spam_wheel, text_of
+from tests.conftest import mails_to, stored_paths, wait_for
+from tests.moderation.conftest import presence, real_wheel, run_action, spam_wheel, text_of
 
 pytestmark = [pytest.mark.integration]
 
@@ -149,14 +149,14 @@ def test_spam_wave(make_moderator, admin_as, make_user, make_token, upload, clie
     # Email: the owners (quarantine, then freeze), the reporter, the released project's owner.
     wait_for(lambda: len(mail.outbox) >= 3 + 3 + 1 + 1)
     for name in SPAMMERS:
-        subjects = [message.subject for message in emails_to(f"{name}@mailinator.com")]
+        subjects = [message.subject for message in mails_to(f"{name}@mailinator.com")]
         assert "[Wharf] 10 of your projects were quarantined" in subjects
         assert "[Wharf] Your account was suspended" in subjects
     assert "[Wharf] Project cryptogift-9 is out of quarantine" in [
-        m.subject for m in emails_to("cryptogift@mailinator.com")
+        m.subject for m in mails_to("cryptogift@mailinator.com")
     ]
-    assert [m.subject for m in emails_to("bob@example.com")] == ["[Wharf] 3 of your reports were resolved"]
-    assert not emails_to("alice@example.com")
+    assert [m.subject for m in mails_to("bob@example.com")] == ["[Wharf] 3 of your reports were resolved"]
+    assert not mails_to("alice@example.com")
 
 
 @pytest.mark.django_db
@@ -193,4 +193,4 @@ def test_bulk_quarantine_of_500_projects_through_the_admin(mod_client, make_user
     per_project = 3 if connection.vendor == "postgresql" else 2
     assert len(queries) <= per_project * 500 + 60
     assert elapsed < 60
-    assert len(emails_to("bot00@example.com")) <= 1
+    assert len(mails_to("bot00@example.com")) <= 1

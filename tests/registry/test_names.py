@@ -63,7 +63,7 @@ def test_any_other_character_anywhere_is_invalid(name, char):
         "stra\u00dfe",
         "\u0131mport",  # dotless i
         "ｄｅｍｏ",  # noqa: RUF001 (fullwidth letters are the point)
-        "flywheel<img src=x onerror=alert(1)>",  # BAD_INPUTS H11
+        "flywheel<img src=x onerror=alert(1)>",  # markup in a name (docs/hostile-inputs.md, H)
         "",
         "-",
         "a b",
@@ -73,7 +73,7 @@ def test_look_alikes_and_markup_are_invalid(name):
     assert not is_valid_project_name(name)
 
 
-# --- ultranormalization (PROTOCOLS.md §1.7, BAD_INPUTS G3) --------------------------------------------------
+# --- ultranormalization (Warehouse's `ultranormalize_name`) ----------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -116,7 +116,7 @@ def test_names_of_different_ultranormalized_forms_really_differ(a, b):
         assert ultranormalize(a) == ultranormalize(b)
 
 
-# --- the standard library (BAD_INPUTS G1) -------------------------------------------------------------------
+# --- the standard library -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

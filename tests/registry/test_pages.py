@@ -66,7 +66,7 @@ def test_search_uses_each_projects_newest_release(publish):
 
 @pytest.mark.parametrize("query", ["%", "_", "%%", "\\", "'", '"', "*", "a%b"])
 def test_like_wildcards_match_literally(publish, query):
-    """BAD_INPUTS I4: `%` and `_` are not wildcards."""
+    """`%` and `_` are not wildcards."""
     publish("demo", "1.0")  # name, summary ("A test package") and description hold none of these
     assert [r.project.name for r in search_releases(query=query)] == []
 
@@ -323,6 +323,22 @@ def test_help_page_names_this_index(client):
     body = body_of(client.get("/help/"))
     assert "pip install --index-url http://testserver/simple/ NAME" in body
     assert "twine upload --repository-url http://testserver/legacy/" in body
+
+
+def test_help_page_reads_its_numbers_from_the_settings(client, settings):
+    settings.WHARF_MAX_FILE_SIZE = 150 * 1024**2
+    settings.WHARF_MAX_PROJECT_SIZE = 20 * 1024**3
+    settings.WHARF_RELEASE_UPLOAD_WINDOW_DAYS = 30
+    settings.WHARF_EMAIL_VERIFICATION_HOURS = 12
+    settings.WHARF_CLAIM_CONTACT_ATTEMPTS = 4
+    settings.WHARF_CLAIM_CONTACT_INTERVAL_DAYS = 10
+    settings.WHARF_CLAIM_SQUAT_NOTICE_DAYS = 5
+    body = text_of(body_of(client.get("/help/")))
+    assert "a file may be up to 150 MiB and a project's files up to 20 GiB in total" in body
+    assert "Files can be added to a release for 30 days after it was created." in body
+    assert "Confirmation links work for 12 hours" in body
+    assert "sent every 10 days, up to 4 times; a squatted name waits 5 days after its notice" in body
+    assert "twine 7 accepts --skip-existing only for PyPI's own hosts" in body
 
 
 # --- query counts: list pages cost the same whatever they list ---------------------------------------------

@@ -1,4 +1,4 @@
-"""README rendering on the project page refuses or strips every XSS case of BAD_INPUTS.md §H.
+"""README rendering on the project page refuses or strips every XSS case of docs/hostile-inputs.md (H).
 
 Descriptions go through the real upload path; what a browser would parse on the page is checked.
 """
@@ -89,7 +89,7 @@ def test_rst_that_could_inject_is_refused_at_upload(upload, alice_token, unchang
 
 
 def test_name_with_markup_is_refused_at_upload(upload, alice_token, unchanged):
-    """BAD_INPUTS H11: a name carrying markup never reaches a page."""
+    """A name carrying markup never reaches a page."""
     dist = builders.wheel("flywheel", "1.0", fields={"name": ["flywheel<img src=x onerror=alert(1)>"]})
     with unchanged():
         response = upload(dist, token=alice_token)
@@ -97,7 +97,7 @@ def test_name_with_markup_is_refused_at_upload(upload, alice_token, unchanged):
 
 
 def test_html_stored_by_other_means_is_cleaned_again(client, publish):
-    """Defence in depth (BAD_INPUTS H11): the stored HTML is sanitized again when the page is built."""
+    """Defence in depth: the stored HTML is sanitized again when the page is built."""
     publish("demo", "1.0")
     Release.objects.update(
         description_html='<p>ok</p><script>alert(1)</script><a href="javascript:alert(1)">x</a>'
@@ -150,6 +150,6 @@ def test_metadata_fields_are_escaped_and_links_need_http(client, upload, alice_t
     ],
 )
 def test_query_strings_are_not_reflected_as_markup(client, path):
-    """BAD_INPUTS H12."""
+    """A query string on a page is never reflected as markup."""
     body = client.get(path).content.decode().split("</head>", 1)[1]
     assert "<script>alert(1)</script>" not in body

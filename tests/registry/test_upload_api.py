@@ -46,9 +46,7 @@ def test_first_upload_creates_project_release_file_role_and_journal(upload, alic
         "new release",
         f"add py3 file {dist.filename}",
     ]
-    assert (
-        project.last_serial == 0 or Project.objects.get().last_serial == JournalEntry.objects.latest("id").id
-    )
+    assert project.last_serial == JournalEntry.objects.latest("id").id
     assert UsedFilename.objects.filter(filename=dist.filename).exists()
     assert ApiToken.objects.get().last_used is not None
 
@@ -163,7 +161,7 @@ def test_other_users_project_is_forbidden(upload, alice_token, make_user, make_t
     assert upload(builders.wheel("demo", "1.0"), token=alice_token).status_code == 200
     mallory_token = make_token(make_user("mallory"))
     with unchanged():
-        # Another spelling of the same normalized name maps onto the existing project (BAD_INPUTS B6).
+        # Another spelling of the same normalized name maps onto the existing project (PEP 503).
         response = upload(builders.wheel("DEMO", "2.0"), token=mallory_token)
     refused(response, 403, "The user 'mallory' isn't allowed to upload to project 'demo'.")
 
@@ -269,6 +267,14 @@ def test_two_content_parts_refused(upload, alice_token, unchanged):
     parts = [*upload_parts(dist), ("content", FilePart(dist.filename, dist.content))]
     with unchanged():
         refused(upload(parts=parts, token=alice_token), 400, "Upload payload has 2 files")
+
+
+def test_text_beyond_latin1_in_a_message(upload, alice_token, unchanged):
+    with unchanged():
+        response = upload(builders.wheel(), token=alice_token, overrides={"name": ["名前"]})
+    assert response.status_code == 400
+    assert response.reason_phrase.startswith("'??' is an invalid value for Name.")
+    assert "'名前' is an invalid value for Name." in response.content.decode()
 
 
 def test_metadata_field_sent_as_file_refused(upload, alice_token, unchanged):
@@ -450,7 +456,7 @@ def test_release_closes_after_14_days(upload, alice_token, unchanged):
             400,
             "Uploading new files to releases older than 14 days is not allowed.",
         )
-        # An identical re-upload is still the no-op twine --skip-existing relies on (BAD_INPUTS C17).
+        # An identical re-upload is still the no-op twine --skip-existing relies on.
         assert upload(builders.sdist("demo", "1.0"), token=alice_token).status_code == 200
 
 

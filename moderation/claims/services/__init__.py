@@ -1,4 +1,4 @@
-"""Writes of name claims: filing a claim and every step of the case (PEP 541, PROTOCOLS.md §6).
+"""Writes of name claims: filing a claim and every step of the case (PEP 541).
 
 Each step is one service that locks the case, asks `moderation.claims.transitions` whether the step is
 allowed and what deadline follows, records a timeline event and an audit row, and enqueues its emails and a
@@ -16,7 +16,6 @@ one sentence and change nothing.
 from moderation.claims.evidence import evidence_refresh
 from moderation.claims.services.clock import DeadlineReport, claims_run_deadlines
 from moderation.claims.services.filing import (
-    CLAIMABLE_RULES,
     VERIFY_TO_CLAIM,
     claim_file,
     claim_provide_info,
@@ -33,7 +32,6 @@ from moderation.claims.services.review import (
 )
 
 __all__ = [
-    "CLAIMABLE_RULES",
     "VERIFY_TO_CLAIM",
     "DeadlineReport",
     "claim_approve",

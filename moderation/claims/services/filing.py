@@ -26,20 +26,18 @@ from moderation.claims.transitions import ClaimClock, Step
 from registry.services.projects import RULE_LABELS, NameRule, name_decision
 
 VERIFY_TO_CLAIM = "You must verify your primary email address before you can file a name claim."
-# Name-policy rules a claim can answer: an existing or reserved project, or one a name is too similar to.
-CLAIMABLE_RULES = frozenset({NameRule.EXISTS, NameRule.RESERVED, NameRule.TOO_SIMILAR})
 
 
 def claim_refusal(decision) -> str | None:
     """Why no claim can be filed for a name-policy decision, in one sentence; None when one can."""
     name = decision.name
-    if decision.rule in CLAIMABLE_RULES:
-        if decision.user_role:
-            return (
-                f"You are already {decision.user_role} of project '{decision.project.name}', so there is "
-                "nothing to claim."
-            )
+    if decision.claimable:  # registry.services.projects.CLAIMABLE_RULES, and no role on the project
         return None
+    if decision.user_role:
+        return (
+            f"You are already {decision.user_role} of project '{decision.project.name}', so there is "
+            "nothing to claim."
+        )
     if decision.available:
         return (
             f"The name '{name}' is available, so there is nothing to claim: publish your first release to "

@@ -1,5 +1,6 @@
 """`manage.py build_stdlib_modules`: regenerate `registry/data/stdlib_modules.json`, the standard-library
-names no new project may take (PROTOCOLS.md §1.7, BAD_INPUTS G1).
+names no new project may take (Warehouse's `check_project_name`
+refuses them too).
 
 Sources, merged:
 - the `stdlib-list` package (pinned in requirements.txt): module lists of Python 2.6, 2.7 and 3.2 to 3.14,

@@ -1,13 +1,13 @@
-"""Archive inspection: the step of the upload pipeline that opens the distribution file (STYLE.md).
+"""Archive inspection: the step of the upload pipeline that opens the distribution file.
 
-`inspect_distribution` refuses every archive Warehouse refuses (PROTOCOLS.md 1.4 rows 29, 33, 39, 40, 42,
-43 and section 1.8, with its wording) and closes the gaps BAD_INPUTS.md recommends closing: wheels whose
-files differ from their RECORD (E10), tar.gz decompression bombs (E14, F7), member count and name caps
-(F6), traversal and escaping links (E19). It returns the core metadata bytes for the metadata step.
+`inspect_distribution` refuses every archive Warehouse refuses (`_is_valid_dist_file`,
+`warehouse/utils/zipfiles.py`, with their wording) and refuses what Warehouse lets through: wheels whose
+files differ from their RECORD, tar.gz decompression bombs, too many members or too long names, traversal
+and escaping links (docs/hostile-inputs.md, E). It returns the core metadata bytes for the metadata step.
 
 Nothing is extracted to disk, and memory stays small whatever the archive size: wheels are read through
 their central directory and only METADATA, RECORD and entry_points.txt are inflated; a tar.gz is read
-once, as a forward-only stream (so a header can never send the reader backwards, E5), with a cap on the
+once, as a forward-only stream (so a header can never send the reader backwards), with a cap on the
 bytes it may inflate. Every refusal is an InvalidArchive whose message is shown to the uploader.
 
 What lives where:

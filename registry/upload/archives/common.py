@@ -1,7 +1,7 @@
 """What the ZIP and tar readers share: limits, the uploader-facing messages, the result type, refusals.
 
 Every refusal is an `InvalidArchive` built by the helpers here, worded as Warehouse words them
-(PROTOCOLS.md 1.4 row 29 and section 1.8). `MAX_METADATA_BYTES` is read only in this module
+(`_is_valid_dist_file` in `forklift/legacy.py`). `MAX_METADATA_BYTES` is read only in this module
 (`check_member_size`), so that a test can lower it in one place.
 """
 
@@ -63,7 +63,7 @@ class DistributionContents:
 
 @dataclass(frozen=True)
 class ArchiveLimits:
-    """Resource caps; the defaults are Warehouse's ratio rule plus the member caps of BAD_INPUTS F6."""
+    """Resource caps; the defaults are Warehouse's ratio rule plus caps on members."""
 
     max_ratio: int = 50  # zip bomb / tar bomb ratio
     ratio_threshold: int = 64 * 1024 * 1024  # ratio only matters above this many uncompressed bytes
@@ -72,7 +72,7 @@ class ArchiveLimits:
 
 
 def invalid(reason: str) -> InvalidArchive:
-    """The generic archive refusal of PROTOCOLS 1.4 row 29."""
+    """Warehouse's generic archive refusal."""
     return InvalidArchive(f"Invalid distribution file. {reason}")
 
 
@@ -96,7 +96,7 @@ def check_member_size(path: str, size: int) -> None:
 
 
 def missing_license(license_file: str, filename: str, path: str) -> InvalidArchive:
-    """PROTOCOLS 1.4 rows 33 and 39."""
+    """A `License-File` (PEP 639) missing from the archive, in Warehouse's words."""
     return InvalidArchive(
         f"License-File {license_file} does not exist in distribution file {filename} at {path}"
     )

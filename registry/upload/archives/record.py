@@ -1,7 +1,8 @@
 """A wheel's own bookkeeping files: RECORD must list exactly the archive's files, entry_points.txt must parse.
 
-Both checks go beyond what Warehouse refuses: it only emails about a RECORD mismatch (BAD_INPUTS E10);
-console and gui script names become file names on install, so they must be plain names (row 42, E11).
+Both checks go beyond what Warehouse refuses: it only emails about a RECORD mismatch; console
+and gui script names become file names on install, so they must be plain names (as Warehouse's
+`validate_entrypoints`).
 """
 
 import configparser
@@ -16,7 +17,7 @@ _SCRIPT_NAME = re.compile(r"[\w.-]+")  # entry-points spec; the name becomes a f
 
 
 def check_record(archive: zipfile.ZipFile, filename: str, dist_info: str, files: list[str]) -> None:
-    """RECORD must list exactly the wheel's files: Warehouse only emails on a mismatch (E10), we refuse."""
+    """RECORD must list exactly the wheel's files: Warehouse only emails on a mismatch; we refuse."""
     record_path = f"{dist_info}/RECORD"
     missing = InvalidArchive(f"Wheel '{filename}' does not contain the required RECORD file: {record_path}")
     present = set(files)
@@ -86,7 +87,7 @@ class _EntryPointsParser(configparser.ConfigParser):
 
 
 def check_entry_points(data: bytes, filename: str) -> None:
-    """UTF-8 INI with '=' only, and console/gui script names that are plain file names (row 42, E11)."""
+    """UTF-8 INI with '=' only, and console/gui script names that are plain file names."""
     invalid = InvalidArchive(
         f"Wheel '{filename}' has invalid entry points defined in the entry_points.txt file"
     )

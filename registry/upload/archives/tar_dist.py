@@ -1,12 +1,12 @@
 """tar.gz sdists, read once as a forward-only stream whose inflated size is capped.
 
-`_GunzipReader` inflates the gzip member with a cap on the bytes produced (tar bombs, E14, F7) and refuses
-data after it; `_GuardedTarInfo` refuses hostile headers before `tarfile` acts on them (sparse members E6,
-negative sizes E5, oversized extension headers); `_SdistScan` checks each member as it streams by (member
-and name caps F6, unsafe names, links escaping the top directory E19, the single top-level directory) and
-keeps only PKG-INFO. A stream can never be sent backwards by a header (E5).
+`_GunzipReader` inflates the gzip member with a cap on the bytes produced (tar bombs) and refuses data
+after it; `_GuardedTarInfo` refuses hostile headers before `tarfile` acts on them (sparse members, negative
+sizes, oversized extension headers); `_SdistScan` checks each member as it streams by (member and name caps,
+unsafe names, links escaping the top directory, the single top-level directory) and keeps only PKG-INFO. A
+stream can never be sent backwards by a header (tarfile once looped on a negative size).
 
-`is_also_tar` is here too: the ZIP reader uses it to refuse files that are both a zip and a tar (E3).
+`is_also_tar` is here too: the ZIP reader uses it to refuse files that are both a zip and a tar.
 """
 
 import re
@@ -52,7 +52,7 @@ _TAR_EXTENSIONS = (
 def inspect_tar(
     fp: BinaryIO, filename: str, license_files: Sequence[str], limits: ArchiveLimits
 ) -> DistributionContents:
-    if zipcheck.find_end_record(fp) is not None:  # BAD_INPUTS E3: a zip appended to a tar.gz
+    if zipcheck.find_end_record(fp) is not None:  # a zip appended to a tar.gz (a polyglot)
         raise invalid(POLYGLOT if is_also_tar(fp, limits) else NOT_A_TARFILE)
     with _open_tar(fp, limits) as tar:
         scan = _SdistScan(tar, limits, license_files)
@@ -81,7 +81,7 @@ def is_also_tar(fp: BinaryIO, limits: ArchiveLimits) -> bool:
 
 
 def _open_tar(fp: BinaryIO, limits: ArchiveLimits) -> tarfile.TarFile:
-    """Open a gzip tar as a forward-only stream whose inflated size is capped (E5, E14, F7)."""
+    """Open a gzip tar as a forward-only stream whose inflated size is capped (a tar.gz bomb)."""
     fp.seek(0)
     if fp.read(2) != _GZIP_MAGIC:
         raise invalid(NOT_A_TARFILE)
@@ -163,16 +163,16 @@ class _GuardedTarInfo(tarfile.TarInfo):
     @classmethod
     def frombuf(cls, buf: bytes, encoding: str, errors: str) -> "_GuardedTarInfo":
         info = super().frombuf(buf, encoding, errors)
-        if info.type == tarfile.GNUTYPE_SPARSE:  # BAD_INPUTS E6
+        if info.type == tarfile.GNUTYPE_SPARSE:  # sparse members hide data (Warehouse refuses them)
             raise not_accepted("tar", "Sparse members are not allowed")
-        if info.size < 0:  # BAD_INPUTS E5: a negative size moved tarfile backwards forever
+        if info.size < 0:  # a negative size moved tarfile backwards forever
             raise not_accepted("tar", "Negative offset")
         if info.type in _TAR_EXTENSIONS and info.size > MAX_TAR_EXTENSION_BYTES:
             raise not_accepted("tar", "Extended header too large")
         return info
 
     def _proc_gnusparse_00(self, *args: object) -> None:
-        """A pax header declared a GNU sparse map: refuse before tarfile parses it (E6).
+        """A pax header declared a GNU sparse map: refuse before tarfile parses it.
 
         tarfile calls one of these three hooks for the sparse formats 0.0, 0.1 and 1.0. Should a future
         tarfile rename them, `_SdistScan` still refuses any member with GNU.sparse.* pax keys.
@@ -243,7 +243,7 @@ class _SdistScan:
             raise invalid(TOP_LEVEL)
 
     def _check_link(self, member: tarfile.TarInfo, parts: list[str]) -> None:
-        """A link must resolve, lexically, inside the top directory (E19): never absolute, never above it.
+        """A link must resolve, lexically, inside the top directory: never absolute, never above it.
 
         A symbolic link is relative to its own directory, a hard link to the archive root.
         """

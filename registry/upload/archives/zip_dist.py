@@ -1,9 +1,9 @@
 """ZIP distributions: wheels and zip sdists, read through their central directory.
 
-The caps on member count and name length are checked from the raw headers before `zipfile` parses them
-(F6); then the declared sizes (bomb ratio, E13), compression methods (E12), encryption and member names;
-then the framing (`zipcheck`, E16-E18); then the members the format requires. Only METADATA/PKG-INFO,
-RECORD and entry_points.txt are inflated. The order of the checks is Warehouse's, so that an archive with
+The caps on member count and name length are checked from the raw headers before `zipfile` parses them;
+then the declared sizes (bomb ratio), compression methods, encryption and member names; then the framing
+(`zipcheck`); then the members the format requires. Only METADATA/PKG-INFO, RECORD and entry_points.txt
+are inflated. The order of the checks is Warehouse's, so that an archive with
 several faults gets the message PyPI would give.
 """
 
@@ -41,7 +41,7 @@ def inspect_zip(
     end = zipcheck.find_end_record(fp)
     if end is None:
         raise invalid(NOT_A_ZIPFILE)
-    if is_also_tar(fp, limits):  # BAD_INPUTS E3
+    if is_also_tar(fp, limits):  # a zip/tar polyglot
         raise invalid(POLYGLOT)
     try:
         _check_central_directory_caps(fp, end, limits)
@@ -71,7 +71,7 @@ def inspect_zip(
 
 
 def _check_central_directory_caps(fp: BinaryIO, end: zipcheck.EndRecord, limits: ArchiveLimits) -> None:
-    """Count entries and measure names from the headers alone, before `zipfile` parses them (F6)."""
+    """Count entries and measure names from the headers alone, before `zipfile` parses them."""
     if end.entries > limits.max_members:
         raise too_many_members(limits)
     if end.cd_size > MAX_CENTRAL_DIRECTORY_BYTES:
@@ -85,7 +85,7 @@ def _check_central_directory_caps(fp: BinaryIO, end: zipcheck.EndRecord, limits:
 
 
 def _check_zip_members(infos: list[zipfile.ZipInfo], size: int, limits: ArchiveLimits) -> None:
-    """Decompression bomb by declared sizes (E13), compression methods (E12), encryption, unsafe names."""
+    """Decompression bomb by declared sizes, compression methods, encryption, unsafe names."""
     total = sum(info.file_size for info in infos)
     if total > limits.ratio_threshold and total / size > limits.max_ratio:
         raise invalid(f"File exceeds compression ratio of {limits.max_ratio}")
@@ -149,7 +149,8 @@ def _wheel_dist_info(filename: str) -> str:
 def _inspect_wheel(
     archive: zipfile.ZipFile, names: list[str], filename: str, dist_info: str, license_files: Sequence[str]
 ) -> DistributionContents:
-    """The wheel checks after the archive ones, in Warehouse's order (rows 39, 40, 41, 42, 43)."""
+    """The wheel checks after the archive ones, in Warehouse's order (`_is_valid_dist_file`, then
+    the wheel's own files)."""
     files = [name for name in names if not name.endswith(("/", "\\"))]
     present = set(files)
     for license_file in license_files:

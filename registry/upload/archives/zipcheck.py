@@ -2,13 +2,13 @@
 
 A wheel is read by two kinds of tools: installers that trust the central directory (pip, through
 `zipfile`) and streaming readers that walk the local file headers from the start. When the two views
-differ, a file can be shown to one and hidden from the other ("archive confusion", BAD_INPUTS E16-E18).
+differ, a file can be shown to one and hidden from the other ("archive confusion").
 `validate_structure` ports Warehouse's `warehouse/utils/zipfiles.py`: it visits every record in file order
 (APPNOTE.TXT 4.3) and checks that it agrees with what `zipfile` parsed. Its reasons are Warehouse's.
 
 `find_end_record` and `iter_central_name_lengths` read the end record and the central directory headers
 the way `zipfile` does, so that the caller can cap the member count and name lengths before `zipfile`
-builds an object for every entry (BAD_INPUTS F6).
+builds an object for every entry.
 """
 
 import os

@@ -1,10 +1,10 @@
 """Core metadata of an upload: twine's form fields → a validated `packaging.metadata.Metadata`.
 
-A port of Warehouse's `forklift/metadata.py` (PROTOCOLS.md §1.2 and §1.5): the form is mapped to
+A port of Warehouse's `forklift/metadata.py` (`parse_form_metadata`): the form is mapped to
 `RawMetadata`, validated by `packaging`, then by the index's own rules. Every problem is collected;
 the exception carries all of them (`MetadataErrors.errors`) and shows the uploader the one Warehouse
 would show. Also reads the METADATA/PKG-INFO embedded in an archive and checks that it agrees with the
-form (BAD_INPUTS D25, a [gap] in PyPI). Pure: no Django, no database.
+form (PyPI accepts a mismatch: docs/hostile-inputs.md, D). Pure: no Django, no database.
 
 What lives where:
 - here: `parse_form_metadata`, which runs the stages in order, and the public names, re-exported.

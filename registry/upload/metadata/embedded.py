@@ -1,7 +1,7 @@
 """The METADATA/PKG-INFO inside the archive: read it, and check that it agrees with the uploaded form.
 
 Installers read the archive's own metadata (PEP 658) while the index shows the form's, so a file whose
-two sets disagree on Name, Version or Requires-Dist is refused (BAD_INPUTS D25, a [gap] in PyPI).
+two sets disagree on Name, Version or Requires-Dist is refused (PyPI accepts the mismatch).
 """
 
 from collections import Counter
@@ -35,7 +35,7 @@ def parse_distribution_metadata(data: bytes) -> RawMetadata:
 def compare_with_distribution(
     form: Metadata, embedded: RawMetadata, *, metadata_file: str = "METADATA"
 ) -> None:
-    """Refuse a file whose embedded metadata disagrees with the uploaded form (BAD_INPUTS D25 [gap]).
+    """Refuse a file whose embedded metadata disagrees with the uploaded form (PyPI does not).
 
     Installers read the archive's METADATA (PEP 658) while the index shows the form, so the two must
     say the same about Name (canonicalized), Version (as `Version` objects) and Requires-Dist (as

@@ -14,7 +14,7 @@ from registry.exceptions import InvalidMetadata
 
 CORE_METADATA_HELP = "See https://packaging.python.org/specifications/core-metadata for more information."
 
-STAGE_FORM = 0  # the upload form's Name check (forms.py, PROTOCOLS.md §1.4 row 6)
+STAGE_FORM = 0  # the upload form's Name check (Warehouse's `UploadForm`)
 STAGE_UNPARSED = 1  # form data that cannot become RawMetadata
 STAGE_PACKAGING = 2  # Metadata.from_raw(validate=True)
 STAGE_INDEX = 3  # this index's own rules (Warehouse's `_validate_metadata`)
@@ -52,7 +52,7 @@ class Problem:
 
 
 # packaging prints the allowed Description-Content-Type values from a set, so their order changes from
-# one process to the next; show them in one fixed order (the one BAD_INPUTS D23 quotes).
+# one process to the next; show them in one fixed order (Warehouse's).
 _CHOICE_ORDER = (["text/markdown", "text/x-rst", "text/plain"], ["GFM", "CommonMark"])
 _CHOICES_RE = re.compile(r"\[('[^'\]]*'(?:, '[^'\]]*')*)\]")
 

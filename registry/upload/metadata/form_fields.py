@@ -1,7 +1,7 @@
 """The upload form's side of core metadata: twine's form fields → packaging's `RawMetadata`.
 
-PROTOCOLS.md §1.2: which form field feeds which RawMetadata key (`FORM_FIELDS`), how repeated and empty
-values are read, the upload form's own Name check that Warehouse runs before any metadata (§1.4 row 6),
+Which form field feeds which RawMetadata key (`FORM_FIELDS`), how repeated and empty values are read, the
+upload form's own Name check that Warehouse runs before any metadata (its `UploadForm`),
 and the unfolding of a Description that was written as an indented header.
 """
 
@@ -24,8 +24,8 @@ class _Field:
     kind: str  # "single", "multi", "keywords" or "urls"
 
 
-# The form side of PROTOCOLS.md §1.2: form field name (as twine sends it) → RawMetadata key. Form names
-# are the raw keys, except the five renamed ones (platform, supported_platform, license_file,
+# The form side of Warehouse's `parse_form_metadata`: form field name (as twine sends it) → RawMetadata key.
+# Form names are the raw keys, except the five renamed ones (platform, supported_platform, license_file,
 # import_name, import_namespace). Unknown form fields are ignored, like Warehouse does.
 FORM_FIELDS: dict[str, _Field] = {
     "metadata_version": _Field("metadata_version", "metadata-version", "single"),
@@ -74,15 +74,20 @@ def _values(fields: Mapping[str, Any], key: str) -> list[str]:
 
 
 def check_form_name(fields: Mapping[str, Any], problems: list[Problem]) -> None:
-    """Warehouse's upload form checks Name before any metadata (PROTOCOLS.md §1.4 row 6, BAD_INPUTS D2/D5)."""
+    """Warehouse's upload form checks Name before any metadata (its `UploadForm`)."""
     names = _values(fields, "name") if "name" in fields else []
-    name = names[0] if names else ""
+    message = name_field_error(names[0] if names else "")
+    if message:
+        problems.append(Problem(STAGE_FORM, "name", message))
+
+
+def name_field_error(name: str) -> str | None:
+    """Warehouse's upload-form message for the Name field, or None when `name` is a valid project name."""
     if name and is_valid_project_name(name):
-        return
+        return None
     reason = _NAME_RULE if name else "This field is required."
     shown = f"{name[:30]}...{name[-30:]}" if len(name) > 60 else name
-    message = f"{shown!r} is an invalid value for Name. Error: {reason} {CORE_METADATA_HELP}"
-    problems.append(Problem(STAGE_FORM, "name", message))
+    return f"{shown!r} is an invalid value for Name. Error: {reason} {CORE_METADATA_HELP}"
 
 
 def raw_from_form(fields: Mapping[str, Any]) -> tuple[RawMetadata, list[str]]:
@@ -105,7 +110,7 @@ def raw_from_form(fields: Mapping[str, Any]) -> tuple[RawMetadata, list[str]]:
             else:
                 raw[spec.raw] = urls
         elif len(values) != 1:
-            # Read every value, not just the first, so a second `name=` cannot slip by (BAD_INPUTS A7).
+            # Read every value, not just the first, so a second `name=` cannot slip by.
             unparsed.append(key)
         elif spec.kind == "keywords":
             # Serialized as ", ".join(keywords); keywords separated by spaces are simply one keyword.

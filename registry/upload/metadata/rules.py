@@ -2,7 +2,7 @@
 
 Supported metadata versions, no local versions, summary length, valid e-mail addresses, known and
 current classifiers, http(s) URLs, no direct URL dependencies, the `Dynamic` allow-list and the PEP 639
-License / License-Expression rule (PROTOCOLS.md §1.5, BAD_INPUTS D14-D19). `index_rules` yields
+License / License-Expression rule (Warehouse's `forklift/metadata.py`). `index_rules` yields
 (field, message) pairs and works on unvalidated metadata, so it also reports what packaging accepted.
 """
 
@@ -124,7 +124,7 @@ def index_rules(meta: Metadata) -> Iterable[tuple[str, str]]:
                     yield EMAIL_NAME[attribute], f"Can't have direct dependency: {requirement!r}"
 
     # A direct URL reference would make installers fetch code from anywhere (PEP 440 forbids it on
-    # public indexes); BAD_INPUTS D19.
+    # public indexes).
     for requirement in _get(meta, "requires_dist") or []:
         if requirement.url is not None:
             yield "requires-dist", f"Can't have direct dependency: {requirement}"
@@ -143,7 +143,7 @@ def index_rules(meta: Metadata) -> Iterable[tuple[str, str]]:
 
 
 def _invalid_addresses(value: str) -> Iterable[str]:
-    """Messages for each address in an RFC 822 address list that email-validator refuses (BAD_INPUTS D18)."""
+    """Messages for each address in an RFC 822 address list that email-validator refuses."""
     # `"Jane Doe" <jane@example.com>, bob@example.com` is common; a display name alone (`Foo <>`) is fine.
     addresses = [address for _, address in email.utils.getaddresses([value]) if address]
     if not addresses and "@" in value:
@@ -171,7 +171,7 @@ def _validate_address(address: str) -> None:
 
 def _classifier_problems(classifiers: Sequence[str]) -> Iterable[tuple[str, str]]:
     chosen = set(classifiers)
-    # `Private :: …` classifiers are not in the list, so they are refused here (BAD_INPUTS D14).
+    # `Private :: …` classifiers are not in the list, so they are refused here.
     for classifier in sorted(chosen - set(all_classifiers)):
         yield "classifier", f"{classifier!r} is not a valid classifier."
     for classifier in sorted(chosen & deprecated_classifiers.keys()):
@@ -189,7 +189,7 @@ _HOST_RE = re.compile(r"[A-Za-z0-9\-._~%!$&'()*+,;=]+\Z|\[[0-9A-Fa-f:.]+\]\Z")
 
 
 def is_valid_url(url: str) -> bool:
-    """An absolute http(s) URL with a host (BAD_INPUTS D16).
+    """An absolute http(s) URL with a host (no `javascript:`, `file:` or `irc:`).
 
     Stricter than Warehouse's `is_valid_uri(require_authority=False)` in requiring a host, so
     `https:foo` is refused; like it, spaces in the path are tolerated. Control characters are not.

@@ -1,6 +1,6 @@
 """Tests for archive inspection: every rule of `inspect_distribution`, on archives built in tmp_path.
 
-Messages are asserted in full: they are what the uploader sees (PROTOCOLS.md 1.4 and 1.8).
+Messages are asserted in full: they are what the uploader sees (Warehouse's wording where it has one).
 """
 
 import base64
@@ -296,7 +296,7 @@ def test_unsupported_compression(tmp_path):
 
 
 def test_zip_bomb(tmp_path):
-    # BAD_INPUTS E13: 65 MiB of zeros deflates to about 65 KB, a ratio near 1000.
+    # 65 MiB of zeros deflates to about 65 KB, a ratio near 1000.
     path = write_wheel(tmp_path, wheel_files({"demo/zeros.bin": bytes(65 * 1024 * 1024)}))
     assert refusal(path, filetype="bdist_wheel") == INVALID + "File exceeds compression ratio of 50"
 
@@ -592,8 +592,8 @@ def test_sdist_zero_padding_after_gzip_is_tolerated(tmp_path):
 @pytest.mark.parametrize(
     "content",
     [
-        b"",  # E2
-        b"random bytes " * 100,  # E1
+        b"",  # an empty file
+        b"random bytes " * 100,
         tar_bytes(sdist_members()),  # a tar, but not gzip-compressed
         gzip.compress(b"a gzip file that is no tar " * 40),
     ],
@@ -605,7 +605,7 @@ def test_not_a_tarfile(tmp_path, content):
 
 
 def test_truncated_gzip(tmp_path):
-    # BAD_INPUTS E4: a valid start whose body is cut off.
+    # A valid start whose body is cut off.
     path = write_sdist(tmp_path, sdist_members(file_member(f"{TOP}/big.bin", bytes(range(256)) * 400)))
     path.write_bytes(path.read_bytes()[:-200])
     assert refusal(path, filetype="sdist") == INVALID + "The gzip stream is truncated or corrupt."
@@ -620,7 +620,7 @@ def test_corrupt_gzip_checksum(tmp_path):
 
 
 def test_tar_bomb(tmp_path):
-    # Beyond Warehouse (E14/F7): 4 MiB of zeros compress to ~4 KB; the cap is max(1 MiB, 50 x size).
+    # Beyond Warehouse (a tar.gz bomb): 4 MiB of zeros compress to ~4 KB; the cap is max(1 MiB, 50 x size).
     path = write_sdist(tmp_path, sdist_members(file_member(f"{TOP}/zeros.bin", bytes(4 * 1024 * 1024))))
     assert refusal(path, filetype="sdist", limits=SMALL) == INVALID + "File exceeds compression ratio of 50"
 
@@ -788,7 +788,7 @@ def header_block(name: str, *, size_field: bytes, kind: bytes = tarfile.REGTYPE)
 
 
 def test_negative_member_size(tmp_path):
-    # BAD_INPUTS E5: tarfile once looped forever on a negative size; a stream can only go forward anyway.
+    # tarfile once looped forever on a negative size; a stream can only go forward anyway.
     negative = b"\xff" * 11 + b"\x00"  # base-256 for -256
     raw = tar_body(sdist_members()) + header_block(f"{TOP}/neg", size_field=negative) + bytes(1024)
     path = write_sdist(tmp_path, raw=raw)
@@ -836,7 +836,7 @@ def test_truncated_tar_inside_a_complete_gzip(tmp_path):
     assert refusal(path, filetype="sdist") == INVALID + "The tar archive is truncated or malformed."
 
 
-# --- polyglots (BAD_INPUTS E3) -----------------------------------------------------------------------
+# --- polyglots ------------------------------------------------------------------------------------
 
 
 def small_zip() -> bytes:

@@ -1,6 +1,7 @@
 """Tests for `registry.upload.filenames`.
 
-PROTOCOLS.md §1.4 rows 17-20, 30-38 and 44, §1.8.4; BAD_INPUTS C1-C14.
+Warehouse's `_validate_filename`, PEP 625 and PEP 427 names, `_valid_platform_tag`; the cases are those of
+docs/hostile-inputs.md, C.
 """
 
 import re
@@ -45,7 +46,7 @@ def test_acceptable_filenames(filename, filetype):
 
 @pytest.mark.parametrize("ordinal", [*range(32), 127])
 def test_non_printable_characters(ordinal):
-    # BAD_INPUTS C2: all 33 characters, as Warehouse's test parametrises them.
+    # All 33 characters, as Warehouse's test parametrises them.
     message = refusal(check_filename, f"foo{chr(ordinal)}-1.0.tar.gz", filetype="sdist")
     assert message == (
         "Cannot upload a file with non-printable characters (ordinals 0-31) "
@@ -57,7 +58,6 @@ def test_non_printable_characters(ordinal):
     "filename", ["../../etc/x-1.0.tar.gz", "/x-1.0.tar.gz", "..\\x-1.0.tar.gz", "dir/foo-1.0.tar.gz"]
 )
 def test_path_separators(filename):
-    # BAD_INPUTS C1
     assert (
         refusal(check_filename, filename, filetype="sdist")
         == "Cannot upload a file with '/' or '\\' in the name."
@@ -77,7 +77,6 @@ def test_path_separators(filename):
     ],
 )
 def test_unknown_extensions(filename):
-    # BAD_INPUTS C3
     assert refusal(check_filename, filename, filetype="sdist") == (
         "Invalid file extension: Use .tar.gz, .whl or .zip extension. "
         f"See {PEP_527} and https://peps.python.org/pep-0715/ for more information"
@@ -95,7 +94,6 @@ def test_unknown_extensions(filename):
     ],
 )
 def test_extension_must_fit_the_filetype(filename, filetype, extension):
-    # BAD_INPUTS C5
     assert refusal(check_filename, filename, filetype=filetype) == (
         f"Invalid file extension: Extension {extension} is invalid for filetype {filetype}. "
         f"See {PEP_527} for more information."
@@ -104,14 +102,14 @@ def test_extension_must_fit_the_filetype(filename, filetype, extension):
 
 @pytest.mark.parametrize("filetype", ["bdist_egg", "bdist_dumb", "bdist_wininst", "bdist_wat", ""])
 def test_unknown_filetype(filetype):
-    # BAD_INPUTS C4 (normally caught by the form first)
+    # Normally caught by the form first.
     with pytest.raises(InvalidUpload) as caught:
         check_filename("foo-1.0.tar.gz", filetype=filetype)
     assert caught.value.message == "Invalid value for filetype. Error: Use a known file type."
 
 
 def test_filename_length_limit():
-    # BAD_INPUTS C14: `<filename>.metadata` must fit in 255 bytes.
+    # `<filename>.metadata` must fit in 255 bytes.
     longest = "a" * (MAX_FILENAME_BYTES - len(".metadata") - len(".whl")) + ".whl"
     check_filename(longest, filetype="bdist_wheel")
     too_long = "a" + longest
@@ -156,8 +154,8 @@ def test_pep_625_sdist_names(project, version, filename):
 @pytest.mark.parametrize(
     ("filename", "version"),
     [
-        ("some_thing-1.0.zip", "1.0"),  # BAD_INPUTS C6
-        ("Some_Thing-1.0.tar.gz", "1.0"),  # C7
+        ("some_thing-1.0.zip", "1.0"),  # allowed by PEP 527, not by PEP 625
+        ("Some_Thing-1.0.tar.gz", "1.0"),  # not normalized
         ("some-thing-1.0.tar.gz", "1.0"),
         ("some.thing-1.0.tar.gz", "1.0"),
         ("some_thing-1.02.3.tar.gz", "1.2.3"),
@@ -174,7 +172,6 @@ def test_sdist_names_must_be_normalized(filename, version):
 
 @pytest.mark.parametrize("filename", ["something.tar.gz", "something.zip"])
 def test_unparsable_sdist_name(filename):
-    # BAD_INPUTS C8
     message = refusal(check_sdist_filename, filename, project_name="something", version="1.0")
     assert message == f"Invalid source distribution filename: {filename}"
 
@@ -216,7 +213,7 @@ def test_wheel_tags_are_returned_in_written_order():
     ],
 )
 def test_unparsable_wheel_names(filename, message):
-    # BAD_INPUTS C9: packaging's own message
+    # packaging's own message
     assert refusal(check_wheel_filename, filename, project_name="foo", version="1.0") == message
 
 
@@ -234,7 +231,6 @@ def test_unparsable_wheel_names(filename, message):
     ],
 )
 def test_unsupported_platform_tags(platform, bad):
-    # BAD_INPUTS C13
     filename = f"foo-1.0-cp311-cp311-{platform}.whl"
     message = refusal(check_wheel_filename, filename, project_name="foo", version="1.0")
     assert message == f"Binary wheel '{filename}' has an unsupported platform tag '{bad}'."
@@ -245,7 +241,6 @@ def test_unsupported_platform_tags(platform, bad):
     ["Some_Thing", "some.thing", "Some.Thing", "SOME_THING"],
 )
 def test_wheel_names_must_be_normalized(name):
-    # BAD_INPUTS C10
     filename = f"{name}-1.0-py3-none-any.whl"
     message = refusal(check_wheel_filename, filename, project_name="some-thing", version="1.0")
     assert (
@@ -261,7 +256,6 @@ def test_wheel_of_another_project():
 
 @pytest.mark.parametrize(("filename_version", "version"), [("2.0", "1.0"), ("1.0.post1", "1.0")])
 def test_wheel_version_must_match(filename_version, version):
-    # BAD_INPUTS C11
     message = refusal(
         check_wheel_filename, f"foo-{filename_version}-py3-none-any.whl", project_name="foo", version=version
     )
@@ -273,7 +267,7 @@ def test_wheel_version_compared_as_versions():
     check_wheel_filename("foo-1.0-py3-none-any.whl", project_name="foo", version=Version("1.0.0"))
 
 
-# --- platform tags (§1.8.4) ----------------------------------------------------------------------
+# --- platform tags (Warehouse's `_valid_platform_tag`) -------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
-"""Tests for `registry.upload.metadata`: the form → core-metadata port of Warehouse (PROTOCOLS.md §1.2, §1.5).
+"""Tests for `registry.upload.metadata`: the form → core-metadata port of Warehouse (`parse_form_metadata`).
 
-Besides Warehouse's rules and messages (BAD_INPUTS A7, A12, D1-D25), these feed the parser what twine
+Besides Warehouse's rules and messages (docs/hostile-inputs.md, A and D), these feed the parser what twine
 really sends for real-world METADATA/PKG-INFO files, using twine's own field mapping.
 """
 
@@ -53,7 +53,7 @@ def message_of(fields) -> str:
     return error_of(fields).message
 
 
-# --- twine: what it really sends -----------------------------------------------------------------
+# --- twine: what it really sends ----------------------------------------------------------------------
 
 
 def twine_form(metadata_text: str) -> dict[str, list[str]]:
@@ -72,7 +72,7 @@ def twine_form(metadata_text: str) -> dict[str, list[str]]:
     data["name"] = twine_package._safe_name(raw["name"])
     fields: dict[str, list[str]] = {}
     for key, value in twine_repository.Repository._convert_metadata_to_list_of_tuples(data):
-        # The view's sanitizer: distutils' UNKNOWN and empty values are dropped (BAD_INPUTS A11, A12).
+        # The view's sanitizer: distutils' UNKNOWN and empty values are dropped.
         if value.strip() not in ("", "UNKNOWN"):
             fields.setdefault(key, []).append(value)
     return fields
@@ -283,7 +283,7 @@ def test_form_fields_cover_every_core_metadata_field():
     }
 
 
-# --- form parsing --------------------------------------------------------------------------------
+# --- form parsing -------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("metadata_version", ["1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"])
@@ -309,7 +309,6 @@ def test_keywords_are_split_on_commas():
 
 
 def test_empty_strings_are_ignored():
-    # BAD_INPUTS A12
     assert parse_form_metadata(form(description_content_type="")).description_content_type is None
     assert parse_form_metadata(form(classifiers=["", "Topic :: Utilities"])).classifiers == [
         "Topic :: Utilities"
@@ -331,7 +330,7 @@ def test_a_plain_string_value_is_one_value():
 
 @pytest.mark.parametrize("key", ["summary", "name", "version", "metadata_version", "keywords", "license"])
 def test_single_valued_field_sent_twice(key):
-    # BAD_INPUTS A7: Warehouse reads every value so that a second `name=` cannot slip through.
+    # Warehouse reads every value so that a second `name=` cannot slip through.
     values = {"metadata_version": ["2.1", "2.1"], "name": ["spam", "eggs"], "version": ["1.0", "2.0"]}
     fields = form(**{key: values.get(key, ["one", "two"])})
     assert message_of(fields) == f"'{key}' has invalid data." + HELP
@@ -342,7 +341,7 @@ def test_project_url_labels_must_be_unique():
     assert message_of(fields) == "'project_urls' has invalid data." + HELP
 
 
-# --- Metadata-Version (D1) -----------------------------------------------------------------------
+# --- Metadata-Version ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -386,7 +385,7 @@ def test_fields_newer_than_the_declared_metadata_version(fields, message):
     assert message_of(form(**fields)) == message + "." + HELP
 
 
-# --- Name (D2, D5) -------------------------------------------------------------------------------
+# --- Name ---------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -400,7 +399,7 @@ def test_fields_newer_than_the_declared_metadata_version(fields, message):
         "foo\n",  # `$` would match before a trailing newline; `\Z` does not
         "\u212aelvin",  # KELVIN SIGN case-folds to `k`: IGNORECASE would let it in
         "r\u0435quests",  # CYRILLIC SMALL LETTER IE
-        "flywheel<img src=x onerror=alert(1)>",  # BAD_INPUTS H11
+        "flywheel<img src=x onerror=alert(1)>",  # markup in a name (docs/hostile-inputs.md, H)
     ],
 )
 def test_invalid_names(name):
@@ -444,7 +443,7 @@ def test_name_accepted_exactly_when_ascii_pattern_matches(name):
         canonicalize_name(name, validate=True)  # agrees with packaging
 
 
-# --- Version (D6, D7) ----------------------------------------------------------------------------
+# --- Version ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("version", ["dog", "1.0.dev.a1", "1.0-", "v"])
@@ -467,7 +466,7 @@ def test_versions_are_parsed_not_kept_as_text():
     assert parse_form_metadata(form(version="v1.0.0-9")).version == Version("1.0.0.post9")
 
 
-# --- Summary, Description-Content-Type (D13, D23) ------------------------------------------------
+# --- Summary, Description-Content-Type ----------------------------------------------------------------
 
 
 def test_summary_length_limit():
@@ -518,7 +517,7 @@ def test_invalid_description_content_types(content_type, message):
     assert message_of(form(description_content_type=content_type)) == message + "." + HELP
 
 
-# --- Classifiers (D14, D15) ----------------------------------------------------------------------
+# --- Classifiers --------------------------------------------------------------------------------------
 
 
 def test_valid_classifiers():
@@ -547,7 +546,7 @@ def test_deprecated_classifier_without_replacement():
     assert message_of(form(classifiers=classifier)) == expected
 
 
-# --- Emails (D18) --------------------------------------------------------------------------------
+# --- Emails -------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -592,7 +591,7 @@ def test_each_address_of_a_list_is_checked():
     assert message.startswith("'bob@example..com' is not a valid email address")
 
 
-# --- URLs (D16, D17) -----------------------------------------------------------------------------
+# --- URLs ---------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -661,7 +660,7 @@ def test_project_url_label_of_32_characters():
     assert list(parsed.project_urls) == ["a" * 32]
 
 
-# --- Dependencies (D19, D24) ---------------------------------------------------------------------
+# --- Dependencies -------------------------------------------------------------------------------------
 
 
 def test_valid_dependencies():
@@ -717,7 +716,7 @@ def test_invalid_requires_python_and_extra():
     )
 
 
-# --- Dynamic (D20) -------------------------------------------------------------------------------
+# --- Dynamic ------------------------------------------------------------------------------------------
 
 
 def test_dynamic_fields_are_title_cased():
@@ -738,7 +737,7 @@ def test_invalid_dynamic_fields(value, message):
     assert message_of(form(metadata_version="2.2", dynamic=value)) == message.rstrip(".") + "." + HELP
 
 
-# --- Licenses (D21, PEP 639) ---------------------------------------------------------------------
+# --- Licenses (PEP 639) -------------------------------------------------------------------------------
 
 
 def test_license_expression_is_normalized():
@@ -784,7 +783,7 @@ def test_valid_license_files():
     assert parsed.license_files == ["LICENSE", "licenses/NOTICE.txt"]
 
 
-# --- Import-Name (PEP 794) -----------------------------------------------------------------------
+# --- Import-Name (PEP 794) ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -799,7 +798,7 @@ def test_invalid_import_names(value, message):
     assert message_of(form(metadata_version="2.5", import_name=value)) == message + "." + HELP
 
 
-# --- Which error is shown ------------------------------------------------------------------------
+# --- Which error is shown -----------------------------------------------------------------------------
 
 
 def test_all_errors_are_collected_and_the_first_is_the_message():
@@ -828,7 +827,7 @@ def test_metadata_version_name_and_version_come_first():
 
 
 def test_name_form_error_comes_before_metadata_errors():
-    # Warehouse's upload form checks Name before the metadata is parsed (PROTOCOLS.md §1.4 rows 6-7).
+    # Warehouse's upload form checks Name before the metadata is parsed (its `UploadForm`).
     error = error_of(form(name="foo-", metadata_version="9.9"))
     assert error.message.startswith("'foo-' is an invalid value for Name.")
     assert "'9.9' is not a valid metadata version." + HELP in error.errors
@@ -862,7 +861,7 @@ def test_any_form_input_is_parsed_or_refused_cleanly(fields):
         assert all("\n" not in message and "\r" not in message for message in error.errors)
 
 
-# --- Embedded METADATA (D25) ---------------------------------------------------------------------
+# --- Embedded METADATA --------------------------------------------------------------------------------
 
 
 def test_parse_distribution_metadata():

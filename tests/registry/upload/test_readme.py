@@ -1,4 +1,4 @@
-"""Tests for `registry.upload.readme`: rendering and sanitizing descriptions (BAD_INPUTS H1-H9, row 16)."""
+"""Tests for `registry.upload.readme`: rendering and sanitizing descriptions (docs/hostile-inputs.md, H)."""
 
 from html.parser import HTMLParser
 
@@ -124,19 +124,19 @@ def test_blank_descriptions_render_to_nothing(text, content_type):
     assert render_description(text, content_type) == ""
 
 
-# --- XSS (BAD_INPUTS H1-H9) ----------------------------------------------------------------------
+# --- XSS (docs/hostile-inputs.md, H) -------------------------------------------------------------
 
 
 @pytest.mark.parametrize("content_type", MARKDOWN_TYPES)
 @pytest.mark.parametrize(
     "text",
     [
-        "Hello <script>alert(1)</script> world",  # H1
-        "[x](javascript:alert(1))",  # H2
+        "Hello <script>alert(1)</script> world",  # a script tag
+        "[x](javascript:alert(1))",  # a javascript: link
         "[x](JaVaScRiPt:alert(1))",
         '<a href="javascript:alert(1)">x</a>',
         "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-        '<img src="x" onerror="alert(1)">',  # H3
+        '<img src="x" onerror="alert(1)">',  # an event handler
         '<p style="position:fixed;top:0">covering</p>',
         '<iframe src="https://evil.example/"></iframe>',
         '<form action="https://evil.example/"><input type="text" name="password"></form>',
@@ -153,7 +153,7 @@ def test_markdown_html_is_sanitized(text, content_type):
 
 
 def test_links_get_nofollow_and_lose_bad_schemes():
-    # H2
+    # bad link schemes
     html = render_description(
         "[a](javascript:alert(1)) [b](https://example.com/) [c](mailto:x@example.com)", "text/markdown"
     )
@@ -164,7 +164,7 @@ def test_links_get_nofollow_and_lose_bad_schemes():
 
 @pytest.mark.parametrize("input_type", ["submit", "text", "checkbox"])
 def test_inputs_are_disabled(input_type):
-    # H4
+    # form inputs
     html = render_description(f'<input type="{input_type}">', "text/markdown")
     assert f'<input type="{input_type}" disabled="">' in html
 
@@ -178,11 +178,11 @@ def test_gfm_task_lists_render_as_disabled_checkboxes():
 @pytest.mark.parametrize(
     "text",
     [
-        ".. raw:: html\n\n   <script>alert(1)</script>\n",  # H5
-        ".. include:: /etc/passwd\n",  # H6
+        ".. raw:: html\n\n   <script>alert(1)</script>\n",  # a raw HTML directive
+        ".. include:: /etc/passwd\n",  # file inclusion
         ".. csv-table:: Secrets\n   :file: /etc/passwd\n",
         ".. image:: x.png\n   :target: javascript:alert(1)\n   :scale: 50\n\n.. invalid-directive::\n",
-        ".. invalid-directive::\n",  # H7
+        ".. invalid-directive::\n",  # an unknown directive
         "Installation 0\n------------\n",  # underline too short: a warning, and warnings halt rendering
         "`unclosed <https://example.com/\n",
     ],
@@ -206,7 +206,7 @@ def test_rst_inline_html_is_text():
 @pytest.mark.parametrize(
     ("text", "content_type"),
     [
-        ("```html\n<script>alert(1)</script>\n```\n", "text/markdown"),  # H9
+        ("```html\n<script>alert(1)</script>\n```\n", "text/markdown"),  # markup in a code block
         ("```\n<script>alert(1)</script>\n```\n", "text/markdown"),
         ("    <script>alert(1)</script>\n", "text/markdown"),
         (".. code-block:: html\n\n   <script>alert(1)</script>\n", None),
@@ -221,7 +221,7 @@ def test_code_blocks_escape_markup(text, content_type):
 
 
 def test_a_readme_that_crashes_docutils_does_not_render():
-    # H8: deeply nested lists make docutils recurse past Python's limit (RecursionError).
+    # Deeply nested lists make docutils recurse past Python's limit (RecursionError).
     nested = "".join("  " * depth + "- x\n\n" for depth in range(400))
     assert render_description(nested, None) is None
 

@@ -1,0 +1,30 @@
+"""The developer docs name tests and modules; renaming one breaks this test instead of the docs."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = sorted((ROOT / "docs").rglob("*.md"))
+TEST_REFERENCE = re.compile(r"`((?:[a-z_0-9]+/)*test_[a-z_0-9]+\.py)(?:::(test_[a-z_0-9]+))?`")
+LINK = re.compile(r"\]\(([^)#:]+)(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_test_a_doc_names_exists(doc):
+    """References are relative to tests/ (`registry/test_pages.py::test_x`) or to the repository."""
+    missing = []
+    for path, name in TEST_REFERENCE.findall(doc.read_text()):
+        module = next((m for m in (ROOT / "tests" / path, ROOT / path) if m.exists()), None)
+        if module is None or (name and not re.search(rf"def {name}\b", module.read_text())):
+            missing.append(f"{path}::{name}" if name else path)
+    assert missing == []
+
+
+@pytest.mark.parametrize("doc", [*DOCS, ROOT / "README.md"], ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_relative_link_of_a_doc_resolves(doc):
+    missing = [target for target in LINK.findall(doc.read_text()) if not (doc.parent / target).exists()]
+    assert missing == []
