@@ -103,7 +103,11 @@ def _link_metadata(normalized_name: str) -> None:
     for path, sha256 in files:
         blob = root() / "blobs" / sha256
         if not (blob / "m").exists():
-            data = storage.open_stored(f"{path}.metadata").read()
+            try:
+                with storage.open_stored(f"{path}.metadata") as handle:
+                    data = handle.read()
+            except FileNotFoundError:
+                continue  # storage lacks it (check_storage reports it): Django answers, with its 404
             if hashlib.sha256(data).hexdigest() != sha256:
                 continue  # storage does not hold what the database says: Django will answer
             staging = _staging(root() / "blobs")

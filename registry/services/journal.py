@@ -3,7 +3,6 @@
 from django.db import connection, transaction
 
 from registry import cdn, front
-from registry.enums import PUBLIC_STATUSES
 from registry.models import JournalEntry, Project
 from registry.services.search_index import SEARCH_ACTIONS, search_entries_refresh
 
@@ -42,8 +41,7 @@ def journal_record(
     Project.objects.filter(pk=project.pk).update(last_serial=serial, **(also_update or {}))
     project.last_serial = serial
     if any(action in SEARCH_ACTIONS for action, _version in changes):
-        status = (also_update or {}).get("status", project.status)
-        search_entries_refresh([project.pk], public=status in PUBLIC_STATUSES)
+        search_entries_refresh([project.pk])
     if front.enabled():
         front.invalidate(project.normalized_name)
         transaction.on_commit(lambda: front_changed(project.normalized_name))

@@ -9,13 +9,11 @@ cascades), and the upsert puts the next one in its place.
 
 from django.db import connection
 
-from registry.enums import PUBLIC_STATUSES, QUARANTINE_CLEARED, QUARANTINED
+from registry.enums import PUBLIC_STATUSES
 
-# Journal actions after which a project's newest release, whether it has one, or whether the public may see
-# it, may differ.
-SEARCH_ACTIONS = frozenset(
-    {"new release", "yank release", "unyank release", "remove release", QUARANTINED, QUARANTINE_CLEARED}
-)
+# Journal actions after which a project's newest release, or whether it has one, may differ. Quarantine
+# (whether the public may see it) refreshes its projects at once (registry.services.quarantine).
+SEARCH_ACTIONS = frozenset({"new release", "yank release", "unyank release", "remove release"})
 # The release a result shows: not yanked first, final versions first, then the newest.
 NEWEST_RELEASE_SQL = (
     "SELECT r.id FROM registry_release r WHERE r.project_id = p.id"
