@@ -41,7 +41,11 @@ run: setup
 	@echo "  twine upload --repository-url $(BASE)/legacy/ -u __token__ -p <token> dist/*"
 	@echo "  pip install --index-url $(BASE)/simple/ <project>"
 	@echo ""
-	@if [ -n "$$REDIS_URL" ]; then $(VENV)/bin/celery -A config worker --beat --loglevel warning & fi; \
+	@echo "Links in emails use WHARF_SITE_URL (default: this address; set it to the public URL in production)."
+	@echo ""
+	@# WHARF_BIND reaches the settings too, so email links follow the address served (WHARF_SITE_URL's default).
+	@export WHARF_BIND=$(BIND); \
+	  if [ -n "$$REDIS_URL" ]; then $(VENV)/bin/celery -A config worker --beat --loglevel warning & fi; \
 	  exec $(VENV)/bin/gunicorn --config config/gunicorn.conf.py --bind $(BIND) config.wsgi:application
 
 worker: setup

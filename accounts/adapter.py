@@ -119,12 +119,23 @@ class WharfAccountAdapter(DefaultAccountAdapter):
         """Render the email here (links need the request) and send it from the `send_email` task."""
         # Some notifications are sent from on-commit callbacks, after allauth's request context has ended.
         request = allauth_context.request or self.request
+        if request is not None:
+            # allauth builds its links (verification, password reset, sign-up) from the request's host;
+            # every email link is built from WHARF_SITE_URL instead.
+            here = request.build_absolute_uri("/").rstrip("/")
+            context = {
+                key: settings.WHARF_SITE_URL + value[len(here) :]
+                if isinstance(value, str) and value.startswith(f"{here}/")
+                else value
+                for key, value in context.items()
+            }
         ctx = {
             "request": request,
             "email": email,
             "current_site": get_current_site(request) if request else None,
             "site_name": SITE_NAME,
-            "site_url": request.build_absolute_uri("/").rstrip("/") if request else settings.WHARF_SITE_URL,
+            # Every link in every email is built from the one setting (README: WHARF_SITE_URL).
+            "site_url": settings.WHARF_SITE_URL,
             "verification_hours": settings.WHARF_EMAIL_VERIFICATION_HOURS,
             **context,
         }

@@ -40,8 +40,12 @@ class User(AbstractUser):
 class ApiToken(models.Model):
     """An upload credential. Only the SHA-256 of the token is stored; the token is shown once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    description = models.CharField(max_length=100)
+    # None for the short-lived tokens trusted publishing mints: those belong to `publisher`, not to a user.
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens")
+    publisher = models.ForeignKey(
+        "registry.TrustedPublisher", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    description = models.CharField(max_length=200)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     # A project-scoped token uploads to this project only and cannot create projects (as Warehouse's
     # `ProjectName` caveat).
@@ -64,7 +68,7 @@ class ApiToken(models.Model):
         ordering = ["-created"]
 
     def __str__(self):
-        return f"{self.user} · {self.description}"
+        return f"{self.user or 'trusted publisher'} · {self.description}"
 
     @property
     def scope_label(self) -> str:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import signals
 from accounts.enums import SecurityEventKind
 from accounts.exceptions import AccountError, EmailNotVerified, TokenRejected
 from accounts.models import ApiToken, SecurityEvent, User
@@ -143,6 +144,7 @@ def token_create(
         ip_address=ip_address,
         user_agent=user_agent,
     )
+    signals.token_created.send(sender=ApiToken, token=token)
     return MintedToken(token=token, raw=raw)
 
 
@@ -155,7 +157,7 @@ _API_KEY_ROW_SQL = sql(
     " u.{User.is_active} AS uploader_is_active, EXISTS(SELECT 1 FROM {EmailAddress} e"
     " WHERE e.{EmailAddress.user} = t.{ApiToken.user} AND e.{EmailAddress.primary}"
     " AND e.{EmailAddress.verified}) AS user_has_verified_email"
-    " FROM {ApiToken} t JOIN {User} u ON u.{User.pk} = t.{ApiToken.user}"
+    " FROM {ApiToken} t LEFT JOIN {User} u ON u.{User.pk} = t.{ApiToken.user}"
     " WHERE t.{ApiToken.digest} = %s AND t.{ApiToken.revoked} IS NULL",
     ApiToken=ApiToken,
     User=User,
@@ -163,8 +165,11 @@ _API_KEY_ROW_SQL = sql(
 )
 
 
-def token_authenticate(raw: str) -> ApiToken:
+def token_authenticate(raw: str, *, allow_publisher: bool = False) -> ApiToken:
     """The live token `raw` stands for, with its user.
+
+    Tokens minted by trusted publishing have no user (`token.user` is None, `token.publisher_id` set) and
+    only upload: they authenticate only where the caller says `allow_publisher=True` (the upload service).
 
     The token comes annotated with what upload asks of its user next, in the same query:
     `user_has_verified_email` (uploads happen many times a second; two-factor is asked only when required).
@@ -175,7 +180,13 @@ def token_authenticate(raw: str) -> ApiToken:
     if not looks_like_token(raw):
         raise TokenRejected(INVALID_AUTH)
     token = next(iter(ApiToken.objects.raw(_API_KEY_ROW_SQL, [token_digest(raw)])), None)
-    if token is not None:
+    if token is not None and token.user_id is None:
+        # A trusted publisher's short-lived token: it belongs to its publisher, and has no user.
+        token.user = None
+        token.user_has_verified_email = False
+        if token.publisher_id is None or not allow_publisher:
+            token = None
+    elif token is not None:
         token.user_has_verified_email = bool(token.user_has_verified_email)
         # A deferred instance: fields not read here load on access, and save() writes only what was read.
         token.user = _deferred(
@@ -186,7 +197,7 @@ def token_authenticate(raw: str) -> ApiToken:
             email=token.uploader_email,
             is_active=bool(token.uploader_is_active),
         )
-    if token is None or not token.user.is_active:
+    if token is None or (token.user is not None and not token.user.is_active):
         raise TokenRejected(INVALID_AUTH)
     if token.expires is not None and token.expires <= timezone.now():
         raise TokenRejected("Invalid API Token: token is expired")
@@ -211,7 +222,7 @@ def token_mark_used(token: ApiToken) -> None:
     if previous is None or now - previous >= LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
         token.last_used = now
-    if previous is None or previous.date() != now.date():
+    if token.user is not None and (previous is None or previous.date() != now.date()):
         security_event_record(user=token.user, kind=SecurityEventKind.TOKEN_USED, detail=token.description)
 
 
@@ -290,3 +301,20 @@ def sessions_end(*, user_ids: list[int]) -> int:
             engine.SessionStore(session.session_key).delete()
             ended += 1
     return ended
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, reason: str) -> int:
+    """Remove every two-factor method of `user` (authenticator apps, security keys, recovery codes), for the
+    lost-device case: the user logs in with the password and sets two-factor authentication up again.
+
+    The moderators call this (`moderation.services.users_reset_two_factor`, which audits and emails); the
+    security log records it with `reason`. Returns how many methods went.
+    """
+    from allauth.mfa.models import Authenticator
+
+    removed, _ = Authenticator.objects.filter(user=user).delete()
+    security_event_record(
+        user=user, kind=SecurityEventKind.TWO_FACTOR_DISABLED, detail=f"Reset by the moderators: {reason}"
+    )
+    return removed

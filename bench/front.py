@@ -27,7 +27,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SHARED = ROOT.parent / "shared" / "bench"
+# ../shared/bench beside the repository (SHARED_BENCH_DIR elsewhere, e.g. from a git worktree).
+SHARED = Path(os.environ.get("SHARED_BENCH_DIR") or ROOT.parent / "shared" / "bench")
 PY = ROOT / ".venv/bin/python"
 DATABASE = "wharf_front_bench"
 GUNICORN_PORT, FRONT_PORT, STATIC_PORT = 18096, 18097, 18081

@@ -5,6 +5,7 @@ run eagerly, the cache lives in the process and mail is written to files. Settin
 `REDIS_URL`, `EMAIL_URL` and the `WHARF_S3_*` variables switches to the production parts.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -250,8 +251,29 @@ WHARF_RISK_QUARANTINE_THRESHOLD = env_int("WHARF_RISK_QUARANTINE_THRESHOLD", 90)
 WHARF_RISK_AUTO_QUARANTINE = env_bool("WHARF_RISK_AUTO_QUARANTINE", False)
 # "Popular" projects new names are compared with: this many public projects with the most releases.
 WHARF_RISK_POPULAR_PROJECTS = env_int("WHARF_RISK_POPULAR_PROJECTS", 100)
-# Absolute address of the site, for links in emails sent outside a request (Celery tasks).
-WHARF_SITE_URL = os.environ.get("WHARF_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+
+
+def _site_url_from_bind(bind: str) -> str:
+    """The address `make run` serves on (WHARF_BIND, gunicorn's `HOST:PORT`), as a link others can open.
+
+    A wildcard host (`0.0.0.0`, `[::]`) becomes the loopback address; a Unix socket or an empty value keeps
+    gunicorn's default, 127.0.0.1:8000.
+    """
+    bind = bind.strip()
+    if not bind or bind.startswith(("unix:", "fd://")):
+        return "http://127.0.0.1:8000"
+    host, colon, port = bind.rpartition(":")
+    if not colon or host.endswith("[") or (host.count(":") and not host.startswith("[")):
+        host, port = bind, "8000"  # no port given (or a bare IPv6 address): gunicorn's default port
+    host = {"0.0.0.0": "127.0.0.1", "[::]": "[::1]", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+    return f"http://{host}:{port}"
+
+
+# Absolute address of the site: every link in an email is built from it (tasks send them outside a request).
+# Unset, it follows WHARF_BIND, the address `make run` serves on, so links work on a fresh machine.
+WHARF_SITE_URL = (
+    os.environ.get("WHARF_SITE_URL", "").strip() or _site_url_from_bind(os.environ.get("WHARF_BIND", ""))
+).rstrip("/")
 # Pre-rendered Simple pages and .metadata files for nginx (registry/front.py, deploy/nginx.conf); empty: off.
 WHARF_FRONT_DIR = os.environ.get("WHARF_FRONT_DIR", "").strip()
 # A CDN in front (registry/cdn.py): the purge-by-key endpoint, its token, and the purger (a dotted path; the
@@ -263,6 +285,51 @@ WHARF_CDN_PURGER = os.environ.get("WHARF_CDN_PURGER", "").strip() or (
 )
 # Absolute base of file URLs in the Simple and JSON APIs; empty means the request's own host.
 WHARF_FILES_URL = os.environ.get("WHARF_FILES_URL", "").strip().rstrip("/")
+
+
+# --- Trusted publishing (README "Trusted publishing", docs/trusted-publishing.md): the OpenID Connect issuers
+# whose CI jobs may trade an ID token for a short-lived upload token. Empty: trusted publishing is off.
+OIDC_ISSUER_KINDS = ("github", "gitlab", "generic")
+
+
+def _oidc_issuers(raw: str) -> list[dict]:
+    """WHARF_OIDC_ISSUERS: a JSON list of {"name", "issuer", "jwks_url"?, "audience", "kind"}, checked here so
+    a mistake stops the start with its reason instead of refusing every CI job later."""
+    if not raw.strip():
+        return []
+    try:
+        entries = json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"WHARF_OIDC_ISSUERS is not valid JSON: {error}.") from None
+    if not isinstance(entries, list):
+        raise ImproperlyConfigured("WHARF_OIDC_ISSUERS must be a JSON list of issuer objects.")
+    issuers, names, urls = [], set(), set()
+    for position, entry in enumerate(entries, start=1):
+        where = f"WHARF_OIDC_ISSUERS entry {position}"
+        if not isinstance(entry, dict):
+            raise ImproperlyConfigured(f"{where} must be an object.")
+        unknown = set(entry) - {"name", "issuer", "jwks_url", "audience", "kind"}
+        if unknown:
+            raise ImproperlyConfigured(f"{where} has unknown keys: {', '.join(sorted(unknown))}.")
+        for key in ("name", "issuer", "audience", "kind"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise ImproperlyConfigured(f"{where} needs a non-empty string '{key}'.")
+        if entry["kind"] not in OIDC_ISSUER_KINDS:
+            raise ImproperlyConfigured(f"{where}: 'kind' must be one of {', '.join(OIDC_ISSUER_KINDS)}.")
+        if not entry["issuer"].startswith(("https://", "http://")):
+            raise ImproperlyConfigured(f"{where}: 'issuer' must be the issuer's URL (the tokens' 'iss').")
+        jwks_url = entry.get("jwks_url") or ""
+        if not isinstance(jwks_url, str) or (jwks_url and not jwks_url.startswith(("https://", "http://"))):
+            raise ImproperlyConfigured(f"{where}: 'jwks_url' must be a URL.")
+        if entry["name"] in names or entry["issuer"] in urls:
+            raise ImproperlyConfigured(f"{where} repeats the name or issuer URL of an earlier entry.")
+        names.add(entry["name"])
+        urls.add(entry["issuer"])
+        issuers.append({**entry, "jwks_url": jwks_url})
+    return issuers
+
+
+WHARF_OIDC_ISSUERS = _oidc_issuers(os.environ.get("WHARF_OIDC_ISSUERS", ""))
 
 # --- PEP 541 name claims (README "Name claims"): the case's clock, in days.
 # Reachability emails to the Owners of an abandoned project, this many days apart (PEP 541: three

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from registry import feeds
-from registry.protocols import files, json, simple, upload, xmlrpc
+from registry.protocols import files, json, oidc, simple, upload, xmlrpc
 
 urlpatterns = [
     re_path(r"^simple/?$", simple.index, name="simple-index"),
@@ -15,6 +15,9 @@ urlpatterns = [
     path("legacy/", upload.legacy_upload, name="upload"),
     path("legacy", upload.legacy_upload_without_slash, name="upload-without-slash"),
     re_path(r"^(?:pypi|RPC2)/?$", xmlrpc.rpc, name="xmlrpc"),
+    # Trusted publishing (PyPI's paths, with or without the trailing slash).
+    re_path(r"^_/oidc/audience/?$", oidc.audience, name="oidc-audience"),
+    re_path(r"^_/oidc/(?:github/)?mint-token/?$", oidc.mint_token, name="oidc-mint-token"),
     path("rss/updates.xml", feeds.UpdatesFeed(), name="rss-updates"),
     path("rss/packages.xml", feeds.PackagesFeed(), name="rss-packages"),
     path("rss/project/<str:name>/releases.xml", feeds.ProjectReleasesFeed(), name="rss-project-releases"),

@@ -6,11 +6,13 @@ from django.db import models
 class ProjectStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     QUARANTINED = "quarantined", "Quarantined"
+    # PEP 792: the owners expect no more releases; files stay installable, uploads are refused.
+    ARCHIVED = "archived", "Archived"
 
 
 # The one home of "public": projects in these states are served to everyone (pages, Simple, JSON, XML-RPC,
 # search, files). Everything else asks `Project.is_public`, `registry.selectors.public_q()` or this set.
-PUBLIC_STATUSES = frozenset({ProjectStatus.ACTIVE})
+PUBLIC_STATUSES = frozenset({ProjectStatus.ACTIVE, ProjectStatus.ARCHIVED})
 
 
 class RoleName(models.TextChoices):
@@ -36,3 +38,14 @@ class InvitationStatus(models.TextChoices):
 # Journal actions of quarantine (Warehouse's); mirrors see the first even while a project is hidden.
 QUARANTINED = "project quarantined"
 QUARANTINE_CLEARED = "project quarantine cleared"
+# Journal actions of archiving (PEP 792 `archived`): the serial moves, so caches and mirrors see the status.
+ARCHIVED = "project archived"
+UNARCHIVED = "project unarchived"
+
+
+class PublisherKind(models.TextChoices):
+    """The shape of a trusted publisher: which claims of the CI system's ID token it matches."""
+
+    GITHUB = "github", "GitHub Actions"
+    GITLAB = "gitlab", "GitLab CI/CD"
+    GENERIC = "generic", "Other OpenID Connect issuer"

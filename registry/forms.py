@@ -64,3 +64,44 @@ def _confirmed(typed: str, expected: str, what: str) -> str:
     if typed.strip() != expected:
         raise forms.ValidationError(f"That is not the {what}: type '{expected}' exactly to confirm.")
     return typed
+
+
+class PublisherForm(forms.Form):
+    """A trusted publisher as typed on the manage pages; `registry.services.publishing` checks the values.
+
+    Which fields count depends on the issuer's kind: GitHub (owner, repository, workflow file, environment),
+    GitLab (namespace, project, CI file path, environment) or generic (claims, one `name=value` a line).
+    """
+
+    issuer = forms.ChoiceField(label="Issuer")
+    owner = forms.CharField(label="Owner or namespace", max_length=255, required=False)
+    repository = forms.CharField(label="Repository or project", max_length=255, required=False)
+    workflow = forms.CharField(label="Workflow file or CI file path", max_length=255, required=False)
+    environment = forms.CharField(label="Environment (optional)", max_length=255, required=False)
+    claims = forms.CharField(
+        label="Claims (generic issuers: one name=value a line)",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, issuer_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].choices = issuer_choices
+
+    def clean_claims(self) -> dict:
+        claims = {}
+        for line in self.cleaned_data["claims"].splitlines():
+            if not line.strip():
+                continue
+            name, equals, value = line.partition("=")
+            if not equals:
+                raise forms.ValidationError(f"Write each claim as name=value ('{line.strip()}' has no '=').")
+            claims[name.strip()] = value.strip()
+        return claims
+
+
+class PendingPublisherForm(PublisherForm):
+    project_name = forms.CharField(label="Name of the project to create", max_length=MAX_NAME_LENGTH + 50)
+
+    field_order = ["project_name", "issuer", "owner", "repository", "workflow", "environment", "claims"]

@@ -6,7 +6,14 @@ from django.db import models
 from django.db.models.functions import Replace
 from django.utils import timezone
 
-from registry.enums import PUBLIC_STATUSES, InvitationStatus, PackageType, ProjectStatus, RoleName
+from registry.enums import (
+    PUBLIC_STATUSES,
+    InvitationStatus,
+    PackageType,
+    ProjectStatus,
+    PublisherKind,
+    RoleName,
+)
 
 
 def _ultranormalized(field: str) -> models.Func:
@@ -35,6 +42,8 @@ class Project(models.Model):
     last_serial = models.BigIntegerField(default=0)
     total_size = models.BigIntegerField(default=0)
     status = models.CharField(max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE)
+    # Set while the owners have archived the project, also under a quarantine, which ends back in `archived`.
+    archived_at = models.DateTimeField(null=True, blank=True)
     # Per-project overrides an administrator may grant; None means the site-wide default.
     upload_limit = models.BigIntegerField(null=True, blank=True, help_text="Largest file in bytes.")
     total_size_limit = models.BigIntegerField(null=True, blank=True, help_text="Largest total in bytes.")
@@ -187,6 +196,12 @@ class File(models.Model):
     )
     uploaded_via = models.CharField(max_length=200, blank=True, default="")
     comment_text = models.TextField(blank=True, default="")
+    # Uploads with a token minted by trusted publishing: the publisher, and how it read then (kept when the
+    # publisher is removed), shown as "published via ..." on the project page and in the JSON API.
+    publisher = models.ForeignKey(
+        "TrustedPublisher", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_via = models.CharField(max_length=400, blank=True, default="")
 
     class Meta:
         constraints = [
@@ -241,7 +256,7 @@ class ProjectSearch(models.Model):
 
     Only projects everyone may see have a row. The release is the project's newest (not yanked and final
     versions first); `title` (name, summary, keywords) ranks results and `document` (the title and the
-    description) matches them, as full-text vectors on PostgreSQL (GIN indexes of migration 0005) and empty
+    description) matches them, as full-text vectors on PostgreSQL (GIN indexes of migration 0006) and empty
     on SQLite. `registry.services.search_index` rewrites the row in the transaction of every change that can
     move it, so search never lags the database.
     """
@@ -257,3 +272,75 @@ class ProjectSearch(models.Model):
 
     def __str__(self):
         return f"search entry of {self.project_id}"
+
+
+class TrustedPublisher(models.Model):
+    """A CI workflow allowed to publish a project: its ID tokens, signed by `issuer`, are traded for
+    short-lived upload tokens (`registry.services.publishing`).
+
+    `issuer` names an entry of WHARF_OIDC_ISSUERS; `kind` says which claims are matched. GitHub: `owner`,
+    `repository`, `workflow` (file name under .github/workflows/), optional `environment`; GitLab: `owner`
+    is the namespace, `repository` the project, `workflow` the CI file path, optional `environment`;
+    generic: `claims`, every one of which must equal the token's. A *pending* publisher has no project yet:
+    `pending_name` is the project its first use creates, with `added_by` as Owner.
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="publishers"
+    )
+    pending_name = models.CharField(max_length=200, blank=True, default="")
+    pending_normalized_name = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    issuer = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=PublisherKind.choices)
+    owner = models.CharField(max_length=255, blank=True, default="")
+    # GitHub's numeric `repository_owner_id`, learned on first use: a re-registered owner name cannot match.
+    owner_id = models.CharField(max_length=40, blank=True, default="")
+    repository = models.CharField(max_length=255, blank=True, default="")
+    workflow = models.CharField(max_length=255, blank=True, default="")
+    environment = models.CharField(max_length=255, blank=True, default="")
+    claims = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(project__isnull=False) | ~models.Q(pending_name=""),
+                name="registry_publisher_project_or_pending",
+            )
+        ]
+
+    def __str__(self):
+        return self.describe()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.project_id is None
+
+    def describe(self) -> str:
+        """One line naming the workflow, as emails, pages and the JSON API show it."""
+        environment = f", environment {self.environment}" if self.environment else ""
+        if self.kind == PublisherKind.GITHUB:
+            return f"{self.issuer}: {self.owner}/{self.repository}, workflow {self.workflow}{environment}"
+        if self.kind == PublisherKind.GITLAB:
+            return f"{self.issuer}: {self.owner}/{self.repository}, CI file {self.workflow}{environment}"
+        pairs = ", ".join(f"{claim}={value}" for claim, value in sorted(self.claims.items()))
+        return f"{self.issuer}: {pairs}"
+
+
+class UsedJwtId(models.Model):
+    """The `jti` of every ID token traded for an upload token, kept until the token expires: a token is
+    used once (replays are refused)."""
+
+    issuer = models.CharField(max_length=100)
+    jti = models.CharField(max_length=255)
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "jti"], name="registry_usedjwtid_once")]
+
+    def __str__(self):
+        return f"{self.issuer} {self.jti}"

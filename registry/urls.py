@@ -5,7 +5,7 @@ A project's report form (`/project/<name>/report/`) is moderation's (`moderation
 
 from django.urls import path
 
-from registry.views import manage, pages
+from registry.views import account, manage, pages, publishing
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -21,7 +21,29 @@ urlpatterns = [
         manage.invitation_answer,
         name="manage-invitation-answer",
     ),
+    path("manage/account/delete/", account.delete_account, name="manage-account-delete"),
+    path("manage/publishing/", publishing.pending_publishers, name="manage-pending-publishers"),
+    path(
+        "manage/publishing/<int:pk>/remove/",
+        publishing.pending_publisher_delete,
+        name="manage-pending-publisher-remove",
+    ),
     path("manage/project/<str:name>/", manage.project_overview, name="manage-project"),
+    path("manage/project/<str:name>/publishing/", publishing.project_publishers, name="manage-publishers"),
+    path(
+        "manage/project/<str:name>/publishing/<int:pk>/remove/",
+        publishing.project_publisher_remove,
+        name="manage-publisher-remove",
+    ),
+    path(
+        "manage/project/<str:name>/archive/", publishing.archive, {"action": "archive"}, name="manage-archive"
+    ),
+    path(
+        "manage/project/<str:name>/unarchive/",
+        publishing.archive,
+        {"action": "unarchive"},
+        name="manage-unarchive",
+    ),
     path("manage/project/<str:name>/delete/", manage.project_delete, name="manage-project-delete"),
     path("manage/project/<str:name>/history/", manage.project_history, name="manage-project-history"),
     path("manage/project/<str:name>/collaborators/", manage.collaborators, name="manage-collaborators"),

@@ -15,7 +15,16 @@ from accounts.services import token_create, user_create
 from moderation.enums import MODERATOR_PERMISSIONS, MODERATORS_GROUP
 from moderation.models import AdminFlag
 from registry import cache
-from registry.models import File, JournalEntry, Project, Release, Role, UsedFilename
+from registry.models import (
+    File,
+    JournalEntry,
+    Project,
+    Release,
+    Role,
+    TrustedPublisher,
+    UsedFilename,
+    UsedJwtId,
+)
 from tests import builders
 from tests.builders import Dist
 from tests.multipart import FilePart, encode
@@ -132,14 +141,23 @@ def mails_to(address: str) -> list:
     return [message for message in mail.outbox if address in message.to]
 
 
+# Subject of the Owners' email about a new release (tests that only publish in their set-up ignore it).
+RELEASE_EMAIL = "[Wharf] New release: "
+
+
 @pytest.fixture
 def sent(celery_worker):
-    """`sent(n)` waits until `n` emails went out (at once when tasks are eager) and returns them all."""
+    """`sent(n)` waits until `n` emails went out (at once when tasks are eager) and returns them all, leaving
+    out the Owners' new-release notices that publishing in a test's set-up sends (tests/registry/
+    test_notifications.py has those)."""
     from django.core import mail
 
+    def others():
+        return [message for message in mail.outbox if not message.subject.startswith(RELEASE_EMAIL)]
+
     def wait(count: int):
-        wait_for(lambda: len(mail.outbox) >= count)
-        return list(mail.outbox)
+        wait_for(lambda: len(others()) >= count)
+        return others()
 
     return wait
 
@@ -243,11 +261,23 @@ def upload_parts(
     return parts
 
 
+def drop_release_emails(new_releases: int) -> None:
+    """Wait for the Owners' emails about `new_releases` new releases, then drop them from the outbox, so a
+    test counts only the emails of what it does after publishing (they are tested in tests/registry/
+    test_notifications.py)."""
+    from django.core import mail
+
+    if new_releases:
+        wait_for(lambda: sum(m.subject.startswith(RELEASE_EMAIL) for m in mail.outbox) >= new_releases)
+        mail.outbox[:] = [m for m in mail.outbox if not m.subject.startswith(RELEASE_EMAIL)]
+
+
 @pytest.fixture
-def upload(client, django_capture_on_commit_callbacks):
+def upload(client, django_capture_on_commit_callbacks, celery_worker):
     """POST a distribution to /legacy/ through Django's test client, as twine would.
 
-    On-commit callbacks run as they would after a real commit (the test's transaction never commits).
+    On-commit callbacks run as they would after a real commit (the test's transaction never commits). The
+    new-release email to the Owners is dropped (`drop_release_emails`) unless `keep_release_email=True`.
     """
 
     def post(
@@ -257,6 +287,7 @@ def upload(client, django_capture_on_commit_callbacks):
         parts: list | None = None,
         authorization: str | None = None,
         path: str = "/legacy/",
+        keep_release_email: bool = False,
         **options,
     ):
         body, content_type = encode(parts if parts is not None else upload_parts(dist, **options))
@@ -265,8 +296,12 @@ def upload(client, django_capture_on_commit_callbacks):
             headers["HTTP_AUTHORIZATION"] = authorization
         elif token is not None:
             headers["HTTP_AUTHORIZATION"] = basic_auth("__token__", token)
+        releases = None if keep_release_email else Release.objects.count()
         with django_capture_on_commit_callbacks(execute=True):
-            return client.generic("POST", path, body, content_type=content_type, **headers)
+            response = client.generic("POST", path, body, content_type=content_type, **headers)
+        if releases is not None:
+            drop_release_emails(max(Release.objects.count() - releases, 0))
+        return response
 
     return post
 
@@ -316,6 +351,8 @@ def state() -> dict:
         "roles": Role.objects.count(),
         "journal": JournalEntry.objects.count(),
         "used_filenames": UsedFilename.objects.count(),
+        "publishers": TrustedPublisher.objects.count(),
+        "used_jwt_ids": UsedJwtId.objects.count(),
         "stored": stored_paths(),
         "temp": temp_uploads(),
     }

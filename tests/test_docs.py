@@ -1,5 +1,6 @@
 """The developer docs name tests and modules; renaming one breaks this test instead of the docs."""
 
+import os
 import re
 from pathlib import Path
 
@@ -28,3 +29,30 @@ def test_every_test_a_doc_names_exists(doc):
 def test_every_relative_link_of_a_doc_resolves(doc):
     missing = [target for target in LINK.findall(doc.read_text()) if not (doc.parent / target).exists()]
     assert missing == []
+
+
+# Documents that live outside this repository; code, templates, tests and docs cite PEPs, specifications,
+# Warehouse function names or docs/ instead. (Spelled in pieces so that this file does not cite them.)
+OUTSIDE_DOCUMENTS = re.compile(
+    "|".join(["PROTO" + "COLS", "BAD" + "_INPUTS", "USER" + "_ASKS", r"STYLE\.md"])
+)
+CHECKED_SUFFIXES = {".py", ".html", ".md", ".txt", ".sh", ".toml"}
+SKIPPED_DIRS = {".venv", ".git", "var", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
+
+
+def checked_files():
+    for directory, subdirectories, files in os.walk(ROOT):
+        subdirectories[:] = [name for name in subdirectories if name not in SKIPPED_DIRS]
+        for name in files:
+            if Path(name).suffix in CHECKED_SUFFIXES:
+                yield Path(directory) / name
+
+
+def test_nothing_cites_a_document_outside_the_repository():
+    citing = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in checked_files()
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+        if OUTSIDE_DOCUMENTS.search(line)
+    ]
+    assert citing == []

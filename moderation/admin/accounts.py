@@ -12,7 +12,7 @@ from moderation.admin.base import admin_link, audit_trail_html, confirm_action
 from moderation.admin.queue import FREEZE_EXPLANATION, QueueAdmin, bulk_message, risk_html
 from moderation.enums import PendingActionKind
 from moderation.models import ModeratedProject, ModeratedUser
-from moderation.services import bulk_action, users_unfreeze
+from moderation.services import bulk_action, users_reset_two_factor, users_unfreeze
 from registry.models import Project
 
 
@@ -38,7 +38,7 @@ class ModeratedUserAdmin(QueueAdmin):
     ]
     search_fields = ["username", "email"]
     ordering = ["-date_joined"]
-    actions = ["freeze", "unfreeze"]
+    actions = ["freeze", "unfreeze", "reset_two_factor"]
     fields = [
         "username",
         "email",
@@ -173,5 +173,28 @@ class ModeratedUserAdmin(QueueAdmin):
             ),
             perform=lambda objects, data: "{} account(s) unfrozen.".format(
                 len(users_unfreeze(users=self._users(objects), actor=request.user, reason=data["reason"]))
+            ),
+        )
+
+    # Moderators who may freeze an account may also give it back to its owner after a lost device.
+    @admin.action(description="Reset two-factor authentication (lost device)", permissions=["freeze"])
+    def reset_two_factor(self, request, queryset):
+        return confirm_action(
+            self,
+            request,
+            queryset,
+            action="reset_two_factor",
+            title="Reset two-factor authentication",
+            explanation=(
+                "Every two-factor method of the accounts (authenticator apps, security keys, recovery codes) "
+                "is removed, so their owners can log in with the password alone and set it up again. Do it "
+                "only after checking who asks (the help page's lost-device case). The users are emailed."
+            ),
+            perform=lambda objects, data: "Two-factor authentication reset for {} account(s).".format(
+                len(
+                    users_reset_two_factor(
+                        users=self._users(objects), actor=request.user, reason=data["reason"]
+                    )
+                )
             ),
         )

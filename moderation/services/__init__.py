@@ -4,10 +4,12 @@
 - `lists`: the admins' lists of prohibited names and domains, and spam domains;
 - `reports`: filing, dismissing and resolving reports;
 - `actions`: quarantine, release, removal, freezing accounts, prohibiting names;
+- `accounts`: resetting a user's two-factor authentication (lost device);
 - `pending`: destructive bulk actions waiting for a second moderator;
 - `risk`: risk scoring of new accounts and projects.
 """
 
+from moderation.services.accounts import users_reset_two_factor
 from moderation.services.actions import (
     name_prohibit,
     names_prohibit,
@@ -57,5 +59,6 @@ __all__ = [
     "report_open_automatic",
     "reports_dismiss",
     "users_freeze",
+    "users_reset_two_factor",
     "users_unfreeze",
 ]

@@ -11,7 +11,7 @@ from registry import cdn
 from registry.names import normalize
 from registry.protocols.common import files_base, read_response, redirect_permanently
 from registry.renderers.json_api import project_document
-from registry.selectors import project_serial, public_project_get
+from registry.selectors import project_get, project_serial
 from registry.versions import canonical_version
 
 MAX_AGE = 900  # Warehouse's JSON API: `Cache-Control: public, max-age=900`
@@ -25,7 +25,8 @@ def project_json(request, name, version=None):
     if name != normalized:
         suffix = f"{version}/json" if version is not None else "json"
         return redirect_permanently(request, f"/pypi/{normalized}/{suffix}")
-    project = public_project_get(name=normalized)
+    # Quarantined projects answer too: their PEP 792 status, no releases and no files (the renderer's rule).
+    project = project_get(name=normalized)
     document = None
     if project is not None:
         canonical = None if version is None else (canonical_version(version) or "not a version")

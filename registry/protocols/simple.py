@@ -9,7 +9,7 @@ from registry import cdn
 from registry.names import normalize
 from registry.protocols.common import files_base, read_response, redirect_permanently
 from registry.renderers import simple
-from registry.selectors import last_serial, project_serial, public_project_get, public_projects
+from registry.selectors import last_serial, project_get, project_serial, public_projects
 
 MAX_AGE = 600  # Warehouse's Simple API: `Cache-Control: public, max-age=600`
 NOT_FOUND = b"404 Not Found\n"
@@ -33,7 +33,8 @@ def project_detail(request, name):
     normalized = normalize(name)
     if name != normalized or not request.path.endswith("/"):
         return redirect_permanently(request, f"/simple/{normalized}/")
-    project = public_project_get(name=normalized)
+    # Every project answers, quarantined ones too: with their PEP 792 status and no files.
+    project = project_get(name=normalized)
     if project is None:
         serial = project_serial(normalized_name=normalized) or 0
         return read_response(

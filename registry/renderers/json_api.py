@@ -8,11 +8,45 @@ import re
 
 from packaging.version import Version
 
+from registry.enums import ProjectStatus
 from registry.models import File, Project, Release
 from registry.renderers.simple import file_url
 from registry.selectors import project_roles
 
 NO_DOWNLOADS = {"last_day": -1, "last_week": -1, "last_month": -1}
+# The keys `_info` writes (a test keeps the two in step).
+INFO_KEYS = (
+    "author",
+    "author_email",
+    "bugtrack_url",
+    "classifiers",
+    "description",
+    "description_content_type",
+    "docs_url",
+    "download_url",
+    "downloads",
+    "dynamic",
+    "home_page",
+    "keywords",
+    "license",
+    "license_expression",
+    "license_files",
+    "maintainer",
+    "maintainer_email",
+    "name",
+    "package_url",
+    "platform",
+    "project_url",
+    "project_urls",
+    "provides_extra",
+    "release_url",
+    "requires_dist",
+    "requires_python",
+    "summary",
+    "version",
+    "yanked",
+    "yanked_reason",
+)
 
 
 def _or_none(value):
@@ -31,7 +65,7 @@ def latest_release(releases: list[Release]) -> Release | None:
 
 def _file_document(file: File, release: Release, files_base: str) -> dict:
     core_metadata = {"sha256": file.metadata_sha256_digest} if file.metadata_sha256_digest else False
-    return {
+    document = {
         "comment_text": file.comment_text,
         "core-metadata": core_metadata,
         "data-dist-info-metadata": core_metadata,
@@ -54,6 +88,10 @@ def _file_document(file: File, release: Release, files_base: str) -> dict:
         "yanked": release.yanked,
         "yanked_reason": _or_none(release.yanked_reason),
     }
+    if file.published_via:
+        # Wharf's addition: the trusted publisher whose minted token uploaded the file.
+        document["published_via"] = file.published_via
+    return document
 
 
 def _label_key(label: str) -> str:
@@ -113,8 +151,13 @@ def project_document(
 ) -> dict | None:
     """The document for the latest release, or for `version` (a canonical version) when given.
 
-    None when there is no such release.
+    None when there is no such release. Beside PyPI's keys, a project that is not active says its PEP 792
+    `project-status`; a quarantined project's document has no releases, files or metadata (mirrors learn the
+    status and drop the files).
     """
+    status = {"status": project.status}
+    if not project.is_public:
+        return None if version is not None else _withheld_document(project, site_base, status)
     releases = list(Release.objects.filter(project=project))
     if version is None:
         release = latest_release(releases)
@@ -139,6 +182,8 @@ def project_document(
         "urls": [_file_document(file, release, files_base) for file in files_by_release.get(release.pk, [])],
         "vulnerabilities": [],
     }
+    if project.status != ProjectStatus.ACTIVE:
+        document["project-status"] = status
     if version is None:
         ordered = sorted(releases, key=lambda item: Version(item.version))
         document["releases"] = {
@@ -148,3 +193,19 @@ def project_document(
             for item in ordered
         }
     return document
+
+
+def _withheld_document(project: Project, site_base: str, status: dict) -> dict:
+    """A project whose files are not offered: its name and status, the keys mirrors read, nothing else."""
+    project_url = f"{site_base}/project/{project.normalized_name}/"
+    info = dict.fromkeys(INFO_KEYS)
+    info.update(name=project.name, package_url=project_url, project_url=project_url, downloads=NO_DOWNLOADS)
+    return {
+        "info": info,
+        "last_serial": project.last_serial,
+        "ownership": {"organization": None, "roles": []},
+        "project-status": status,
+        "releases": {},
+        "urls": [],
+        "vulnerabilities": [],
+    }

@@ -75,8 +75,14 @@ def file_url(files_base: str, path: str) -> str:
 
 
 def project_context(*, project: Project, files_base: str) -> dict:
-    """The PEP 691 JSON document of one project; the HTML page renders the same data."""
-    rows = File.objects.filter(release__project=project).values_list(
+    """The PEP 691 JSON document of one project; the HTML page renders the same data.
+
+    `project-status` is the PEP 792 status (active, archived or quarantined; docs/decisions/
+    0006-quarantine-status.md); a quarantined project lists no versions and no files.
+    """
+    # Only public projects offer files (PEP 792: a quarantined one is shown with its status, and nothing).
+    rows = File.objects.filter(release__project=project) if project.is_public else File.objects.none()
+    rows = rows.values_list(
         "filename",
         "path",
         "sha256_digest",
@@ -128,7 +134,7 @@ def project_context(*, project: Project, files_base: str) -> dict:
     return {
         "meta": {"api-version": API_VERSION, "_last-serial": project.last_serial},
         "name": project.normalized_name,
-        "project-status": {"status": "active"},
+        "project-status": {"status": project.status},
         "versions": [str(version) for version in sorted(versions, key=versions.__getitem__)],
         "files": [file for _, file in files],
     }

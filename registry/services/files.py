@@ -7,7 +7,7 @@ rolled-back deletion never loses a file and a slow bucket never holds a database
 from django.db import transaction
 from django.db.models import F
 
-from registry import storage
+from registry import notifications, storage
 from registry.models import File
 from registry.services.journal import journal_record
 from registry.services.permissions import require_owner
@@ -30,6 +30,9 @@ def file_remove(*, file: File, actor) -> None:
         (f"remove file {file.filename}", release.version),
         actor=actor,
         also_update={"total_size": F("total_size") - file.size},
+    )
+    notifications.project_event(
+        project, "file_deleted", actor=actor, filename=file.filename, version=release.version
     )
     discard_stored_after_commit([file.path])
 

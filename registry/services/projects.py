@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from moderation import policy
+from registry import notifications
 from registry.exceptions import InvalidUpload, NameConflict
 from registry.models import File, Project, Release
 from registry.names import StdlibModule, is_valid_project_name, normalize, stdlib_conflicts, ultranormalize
@@ -225,5 +226,7 @@ def project_remove(*, project: Project, actor, check_role: bool = True) -> None:
         require_owner(project=project, user=actor)
     paths = list(File.objects.filter(release__project=project).values_list("path", flat=True))
     journal_record(project, ("remove project", None), actor=actor)
+    if check_role:  # the moderators' removals send their own email, with their reason
+        notifications.project_event(project, "project_deleted", actor=actor)
     project.delete()
     discard_stored_after_commit(paths)

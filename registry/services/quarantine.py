@@ -21,12 +21,25 @@ from registry.services.journal import journal_record
 from registry.services.search_index import search_entries_refresh
 
 
-def _set_status(projects: Iterable[Project], *, status: str, action: str, actor) -> list[Project]:
+def _set_status(projects: Iterable[Project], *, quarantine: bool, action: str, actor) -> list[Project]:
     wanted = {project.pk for project in projects}
-    other = ProjectStatus.ACTIVE if status == ProjectStatus.QUARANTINED else ProjectStatus.QUARANTINED
     # Locked, so two moderators acting at once change (and journal) each project once.
-    changing = list(Project.objects.select_for_update().filter(pk__in=wanted, status=other).order_by("pk"))
+    rows = Project.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+    rows = (
+        rows.exclude(status=ProjectStatus.QUARANTINED)
+        if quarantine
+        else rows.filter(status=ProjectStatus.QUARANTINED)
+    )
+    changing = list(rows)
     for project in changing:
+        # Released, a project the owners had archived is archived again.
+        status = (
+            ProjectStatus.QUARANTINED
+            if quarantine
+            else ProjectStatus.ARCHIVED
+            if project.archived_at
+            else ProjectStatus.ACTIVE
+        )
         journal_record(project, (action, None), actor=actor, also_update={"status": status})
         project.status = status
     # Search shows public projects only: one statement for all of them.
@@ -36,12 +49,12 @@ def _set_status(projects: Iterable[Project], *, status: str, action: str, actor)
 
 @transaction.atomic
 def projects_quarantine(*, projects: Iterable[Project], actor) -> list[Project]:
-    """Quarantine the active ones among `projects`; journal `project quarantined` for each.
+    """Quarantine those among `projects` not yet quarantined; journal `project quarantined` for each.
 
     Returns the projects whose status changed (fresh rows); already quarantined ones are left as they are.
     `actor` is the moderator, or None for automatic quarantine.
     """
-    return _set_status(projects, status=ProjectStatus.QUARANTINED, action=QUARANTINED, actor=actor)
+    return _set_status(projects, quarantine=True, action=QUARANTINED, actor=actor)
 
 
 @transaction.atomic
@@ -50,7 +63,7 @@ def projects_release(*, projects: Iterable[Project], actor) -> list[Project]:
 
     Returns the projects whose status changed.
     """
-    return _set_status(projects, status=ProjectStatus.ACTIVE, action=QUARANTINE_CLEARED, actor=actor)
+    return _set_status(projects, quarantine=False, action=QUARANTINE_CLEARED, actor=actor)
 
 
 def project_quarantine(*, project: Project, actor) -> bool:
@@ -65,5 +78,5 @@ def project_release(*, project: Project, actor) -> bool:
     """Release one project from quarantine; False when it was not quarantined."""
     changed = projects_release(projects=[project], actor=actor)
     if changed:
-        project.status = ProjectStatus.ACTIVE
+        project.status = changed[0].status
     return bool(changed)

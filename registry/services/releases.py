@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from registry import notifications
 from registry.exceptions import ManageError
 from registry.models import Release
 from registry.services.files import discard_stored_after_commit
@@ -37,6 +38,9 @@ def release_yank(*, release: Release, actor, reason: str = "") -> Release:
     if not changed:
         raise ManageError(f"Release {release.version} of '{project.name}' is already yanked.")
     journal_record(project, ("yank release", release.version), actor=actor)
+    notifications.project_event(
+        project, "release_yanked", actor=actor, version=release.version, reason=reason
+    )
     release.refresh_from_db()
     return release
 
@@ -52,6 +56,7 @@ def release_unyank(*, release: Release, actor) -> Release:
     if not changed:
         raise ManageError(f"Release {release.version} of '{project.name}' is not yanked.")
     journal_record(project, ("unyank release", release.version), actor=actor)
+    notifications.project_event(project, "release_unyanked", actor=actor, version=release.version)
     release.refresh_from_db()
     return release
 
@@ -75,4 +80,5 @@ def release_remove(*, release: Release, actor) -> None:
         actor=actor,
         also_update={"total_size": F("total_size") - size},
     )
+    notifications.project_event(project, "release_deleted", actor=actor, version=release.version)
     discard_stored_after_commit(paths)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.emails import send_templated_email
 from accounts.models import User
 from accounts.services import has_verified_primary_email
+from registry import notifications
 from registry.enums import InvitationStatus, RoleName
 from registry.exceptions import ManageError, ManageNotPermitted
 from registry.models import Project, Role, RoleInvitation
@@ -74,6 +75,9 @@ def role_invite(*, project: Project, inviter: User, username: str, role_name: st
             f"User '{invitee.username}' already has an open invitation to project '{project.name}'."
         ) from None
     journal_record(project, (f"invite {role_name} {invitee.username}", None), actor=inviter)
+    notifications.project_event(
+        project, "invitation_sent", actor=inviter, username=invitee.username, role_name=role_name
+    )
     send_templated_email(
         to=[invitee.email],
         template="registry/email/role_invitation",
@@ -117,6 +121,9 @@ def invitation_accept(*, invitation: RoleInvitation, user: User) -> Role:
     invitation.responded = timezone.now()
     invitation.save(update_fields=["status", "responded"])
     journal_record(project, (f"accepted {invitation.role_name} {user.username}", None), actor=user)
+    notifications.project_event(
+        project, "role_added", actor=user, username=user.username, role_name=invitation.role_name
+    )
     return role
 
 
@@ -179,6 +186,9 @@ def role_change(*, role: Role, actor: User, role_name: str) -> Role:
     role.role_name = role_name
     role.save(update_fields=["role_name"])
     journal_record(project, (f"change {old} {role.user.username} to {role_name}", None), actor=actor)
+    notifications.project_event(
+        project, "role_changed", actor=actor, username=role.user.username, old_role=old, role_name=role_name
+    )
     return role
 
 
@@ -191,6 +201,10 @@ def role_remove(*, role: Role, actor: User) -> None:
     else:
         require_changeable(project=project)
     _check_not_last_owner(role, leaving=role.user_id == actor.pk)
+    # Told before the role goes, so that a removed Owner hears of it too.
+    notifications.project_event(
+        project, "role_removed", actor=actor, username=role.user.username, role_name=role.role_name
+    )
     role.delete()
     journal_record(project, (f"remove {role.role_name} {role.user.username}", None), actor=actor)
 
@@ -231,6 +245,9 @@ def project_transfer(
     if role is None:
         role = Role.objects.create(user=new_owner, project=project, role_name=role_name)
         changes.append((f"add {role_name} {new_owner.username}", None))
+        notifications.project_event(
+            project, "role_added", actor=actor, username=new_owner.username, role_name=role_name
+        )
     elif role.role_name != role_name and role_name == RoleName.OWNER:
         changes.append((f"change {role.role_name} {new_owner.username} to {role_name}", None))
         role.role_name = role_name
@@ -238,6 +255,13 @@ def project_transfer(
     if remove_previous_roles:
         for previous in roles:
             if previous.user_id != new_owner.pk:
+                notifications.project_event(
+                    project,
+                    "role_removed",
+                    actor=actor,
+                    username=previous.user.username,
+                    role_name=previous.role_name,
+                )
                 previous.delete()
                 changes.append((f"remove {previous.role_name} {previous.user.username}", None))
         pending = RoleInvitation.objects.filter(

@@ -36,7 +36,7 @@ from moderation import policy
 from registry import ratelimits, signals, storage
 from registry.enums import PackageType, ProjectStatus, RoleName
 from registry.exceptions import IndexReadOnly, InvalidUpload, NameConflict, UploadNotPermitted
-from registry.models import File, Project, Release, Role, UsedFilename
+from registry.models import File, Project, Release, Role, TrustedPublisher, UsedFilename
 from registry.names import normalize
 from registry.selectors import project_with_role
 from registry.services.journal import journal_record
@@ -58,14 +58,18 @@ RACE_ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class UploadTarget:
-    """Where an authorized upload goes: an existing project, or a new one named `name`."""
+    """Where an authorized upload goes: an existing project, or a new one named `name`.
 
-    user: User
+    `user` is None, and `publisher` set, for a token minted by trusted publishing.
+    """
+
+    user: User | None
     token: ApiToken
     project: Project | None
     name: str
     max_file_size: int
     max_project_size: int
+    publisher: TrustedPublisher | None = None
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,7 @@ _CREDENTIALS_HELP = {
 def upload_token(authorization: str) -> ApiToken:
     """The live API token of an `Authorization` header; UploadNotPermitted with PyPI's message if none."""
     try:
-        return token_authenticate(token_from_authorization(authorization))
+        return token_authenticate(token_from_authorization(authorization), allow_publisher=True)
     except TokenRejected as error:
         raise UploadNotPermitted(_CREDENTIALS_HELP.get(error.message, error.message)) from None
 
@@ -131,6 +135,8 @@ def upload_authorize(
     Raises UploadNotPermitted (403), InvalidUpload (400), RateLimited (429: too many new projects from this
     user or `ip_address`) and the name-policy errors of new projects.
     """
+    if token.publisher_id is not None:
+        return _publisher_target(token, request)
     user = token.user
     project = project_with_role(name=request.name, user=user)
     if project is None:
@@ -150,20 +156,47 @@ def upload_authorize(
             f"The user '{user.username}' isn't allowed to upload to project '{project.name}'. "
             "See /help/#project-name for more information."
         )
-    if project.status == ProjectStatus.QUARANTINED:
-        raise UploadNotPermitted(
-            f"Project '{project.name}' is quarantined by the index moderators, so no files can be uploaded "
-            "to it. See the project's manage page for the reason."
-        )
+    _check_status(project)
     _check_account(token)
+    return _existing_project_target(token, project)
+
+
+def _existing_project_target(token: ApiToken, project: Project, publisher=None) -> UploadTarget:
     return UploadTarget(
-        user=user,
+        user=token.user,
         token=token,
         project=project,
         name=project.name,
         max_file_size=max(settings.WHARF_MAX_FILE_SIZE, project.upload_limit or 0),
         max_project_size=max(settings.WHARF_MAX_PROJECT_SIZE, project.total_size_limit or 0),
+        publisher=publisher,
     )
+
+
+def _check_status(project: Project) -> None:
+    """PEP 792: neither a quarantined nor an archived project accepts uploads, not even from its owners."""
+    if project.status == ProjectStatus.QUARANTINED:
+        raise UploadNotPermitted(
+            f"Project '{project.name}' is quarantined by the index moderators, so no files can be uploaded "
+            "to it. See the project's manage page for the reason."
+        )
+    if project.status == ProjectStatus.ARCHIVED:
+        raise UploadNotPermitted(
+            f"Project '{project.name}' is archived, so no files can be uploaded to it; an Owner can "
+            f"unarchive it on /manage/project/{project.normalized_name}/ first."
+        )
+
+
+def _publisher_target(token: ApiToken, request: UploadRequest) -> UploadTarget:
+    """A token minted by trusted publishing uploads to its publisher's project only, whoever holds a role."""
+    publisher = TrustedPublisher.objects.select_related("project").filter(pk=token.publisher_id).first()
+    project = publisher.project if publisher is not None else None
+    if project is None or normalize(request.name) != project.normalized_name:
+        raise UploadNotPermitted(
+            f"Invalid API Token: project-scoped token is not valid for project: '{normalize(request.name)}'"
+        )
+    _check_status(project)
+    return _existing_project_target(token, project, publisher)
 
 
 def _new_project_target(token: ApiToken, request: UploadRequest, ip_address: str | None) -> UploadTarget:
@@ -339,6 +372,7 @@ def _record_upload(
     ip_address: str | None,
 ) -> File:
     user = target.user
+    user_id = user.pk if user is not None else None
     project = target.project
     changes: list[tuple[str, str | None]] = []
     if project is None:
@@ -365,7 +399,7 @@ def _record_upload(
         created_release = release
         transaction.on_commit(
             lambda: signals.release_created.send(
-                sender=Release, project_id=project.pk, release_id=created_release.pk, user_id=user.pk
+                sender=Release, project_id=project.pk, release_id=created_release.pk, user_id=user_id
             )
         )
 
@@ -385,6 +419,8 @@ def _record_upload(
         uploader=user,
         uploaded_via=user_agent[:200],
         comment_text=request.form.comment,
+        publisher=target.publisher,
+        published_via=target.publisher.describe()[:400] if target.publisher is not None else "",
     )
     UsedFilename.objects.create(filename=file.filename)
     token_mark_used(target.token)

@@ -117,6 +117,12 @@ def parse_upload_form(fields: Mapping[str, Sequence[str]]) -> UploadForm:
         pyversion = "source"
     if not (md5 or sha256 or blake2):
         raise InvalidUpload("Error: Include at least one message digest.")
+    if fields.get("attestations"):
+        # Silently dropping them would let users believe their provenance is published.
+        raise InvalidUpload(
+            "Attestations (PEP 740) are not supported by this index yet: upload the files without them "
+            "(twine: leave out --attestations; the publishing action: set attestations: false)."
+        )
 
     return UploadForm(
         filetype=filetype,

@@ -33,11 +33,14 @@ def sign_in(client):
     return login
 
 
-def link_in(message, pattern: str = r"http://testserver/accounts/confirm-email/[^\s]+/") -> str:
-    """The first URL matching `pattern` in an email's plain-text part."""
-    found = re.search(pattern, message.body)
+def link_in(message, path: str = r"/accounts/confirm-email/[^\s]+/") -> str:
+    """The path of the first link to `path` (a pattern) in an email's plain-text part; every email link is
+    built from WHARF_SITE_URL."""
+    from django.conf import settings
+
+    found = re.search(re.escape(settings.WHARF_SITE_URL) + path, message.body)
     assert found, message.body
-    return found.group(0).replace("http://testserver", "")
+    return found.group(0).removeprefix(settings.WHARF_SITE_URL)
 
 
 def html_part(message) -> str:

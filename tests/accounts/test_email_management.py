@@ -45,6 +45,7 @@ def test_add_verify_make_primary_remove(client, sign_in, alice, sent):
     # The old primary address is told about the change.
     notices = [m for m in sent(2) if m.to == ["alice@example.com"]]
     assert notices and "alice@work.example" in notices[-1].body
+    assert "has been changed from alice@example.com to alice@work.example" in notices[-1].alternatives[0][0]
 
     page = act(client, "action_remove", "alice@work.example")
     assert "Cannot remove primary email address alice@work.example" in page.content.decode()

@@ -1,13 +1,12 @@
 """Password change and reset: same answer for known and unknown addresses, links only to verified ones."""
 
-import re
-
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from accounts.enums import SecurityEventKind
 from accounts.models import SecurityEvent
-from tests.accounts.conftest import PASSWORD
+from tests.accounts.conftest import PASSWORD, link_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -36,13 +35,16 @@ def test_reset_link_sets_a_new_password(client, alice, sent):
     request_reset(client, "alice@example.com")
     [message] = sent(1)
     assert message.subject.startswith("[Wharf] ")
-    link = re.search(r"http://testserver(/accounts/password/reset/key/[^\s]+/)", message.body).group(1)
+    link = link_in(message, r"/accounts/password/reset/key/[^\s]+/")
     form_url = client.get(link)["Location"]
     response = client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.check_password(NEW_PASSWORD)
     assert SecurityEvent.objects.filter(user=alice, kind=SecurityEventKind.PASSWORD_RESET).exists()
+    notice = sent(2)[1]
+    assert notice.to == ["alice@example.com"] and "Your password has been reset." in notice.body
+    assert "Your password has been reset." in notice.alternatives[0][0]
 
 
 def test_unverified_address_gets_a_notice_not_a_link(client, make_user, sent):
@@ -87,3 +89,9 @@ def test_password_change(client, sign_in, alice, sent):
     assert SecurityEvent.objects.filter(user=alice, kind=SecurityEventKind.PASSWORD_CHANGED).exists()
     [notice] = sent(1)
     assert notice.to == ["alice@example.com"] and "Wharf" in notice.body
+    # Its own template, in text and HTML: what changed, and what to do if it was not them (WHARF_SITE_URL).
+    assert "Your password has been changed." in notice.body and "If this was not you" in notice.body
+    assert f"{settings.WHARF_SITE_URL}/accounts/password/reset/" in notice.body
+    html, _mimetype = notice.alternatives[0]
+    assert "Your password has been changed." in html
+    assert f'href="{settings.WHARF_SITE_URL}/accounts/security/"' in html

@@ -113,3 +113,17 @@ def test_unverified_account_cannot_create_a_project_by_upload(make_user, make_to
     assert refused.status_code == 403
     assert "does not have a verified primary email address" in refused.reason_phrase
     assert "/help/#verified-email" in refused.reason_phrase
+
+
+def test_adding_and_removing_totp_emails_the_account(client, sign_in, alice, sent):
+    """Each two-factor change is one email to the account, in text and HTML, with what to do if it was not
+    them."""
+    sign_in(alice, confirm=True)
+    activate_totp(client)
+    assert client.post("/accounts/2fa/totp/deactivate/").status_code == 302
+    notices = [message for message in sent(2) if "two-factor" in message.body]
+    assert [message.to for message in notices] == [["alice@example.com"]] * 2
+    added, removed = notices
+    assert "An authenticator app (two-factor authentication) was added." in added.body
+    assert "The authenticator app (two-factor authentication) was removed." in removed.alternatives[0][0]
+    assert "If this was not you" in removed.body

@@ -6,8 +6,10 @@ from accounts.services import token_create, user_create
 
 
 @pytest.fixture
-def wharf(live_server, transactional_db):
-    """The live server's base URL; its database is committed so the server thread sees every row."""
+def wharf(live_server, transactional_db, settings):
+    """The live server's base URL; its database is committed so the server thread sees every row. Email
+    links point at it, as they follow the address `make run` serves (WHARF_SITE_URL's default)."""
+    settings.WHARF_SITE_URL = live_server.url
     return live_server.url
 
 

@@ -97,7 +97,11 @@ def rpc(client, method, *params):
 
 
 def presence(client, name: str) -> dict[str, bool]:
-    """Where project `name` (normalized) shows: every API, page, download and the search."""
+    """Where project `name` (normalized) shows: every API, page, download and the search.
+
+    The Simple and JSON APIs count when they offer files: a quarantined project still answers there, with its
+    PEP 792 status and no files (docs/decisions/0006-quarantine-status.md).
+    """
     from registry.models import File
 
     files = list(File.objects.filter(release__project__normalized_name=name).values_list("path", flat=True))
@@ -105,12 +109,13 @@ def presence(client, name: str) -> dict[str, bool]:
     simple_index = client.get("/simple/").content.decode()
     return {
         "simple index": f'href="/simple/{name}/"' in simple_index,
-        "simple page": client.get(f"/simple/{name}/").status_code == 200,
-        "simple json": client.get(
-            f"/simple/{name}/", HTTP_ACCEPT="application/vnd.pypi.simple.v1+json"
-        ).status_code
-        == 200,
-        "json api": client.get(f"/pypi/{name}/json").status_code == 200,
+        "simple page": "#sha256=" in client.get(f"/simple/{name}/").content.decode(),
+        "simple json": bool(
+            _json(client.get(f"/simple/{name}/", HTTP_ACCEPT="application/vnd.pypi.simple.v1+json")).get(
+                "files"
+            )
+        ),
+        "json api": bool(_json(client.get(f"/pypi/{name}/json")).get("releases")),
         "xmlrpc list": name in {n.lower() for n in rpc(client, "list_packages_with_serial")},
         "xmlrpc roles": bool(rpc(client, "package_roles", name)),
         "xmlrpc user": any(p.lower() == name for _, p in rpc(client, "user_packages", owner))
@@ -126,6 +131,10 @@ def presence(client, name: str) -> dict[str, bool]:
         "downloads": bool(files)
         and all(client.get(f"/packages/{path}").status_code == 200 for path in files),
     }
+
+
+def _json(response) -> dict:
+    return response.json() if response.status_code == 200 else {}
 
 
 def owner_of(name: str) -> str | None:

@@ -62,6 +62,11 @@ def test_quarantine_hides_everything_and_release_restores_it(
     demo.refresh_from_db()
     assert demo.status == ProjectStatus.QUARANTINED
     assert presence(client, "demo") == NOWHERE
+    # PEP 792: the Simple and JSON APIs still answer, with the status and no files.
+    page = client.get("/simple/demo/")
+    assert page.status_code == 200
+    assert '<meta name="pypi:project-status" content="quarantined">' in page.content.decode()
+    assert client.get("/pypi/demo/json").json()["project-status"] == {"status": "quarantined"}
     # Nothing deleted: rows and stored files stay.
     assert (Release.objects.count(), File.objects.count(), stored_paths()) == (1, 2, stored)
     last = JournalEntry.objects.latest("id")

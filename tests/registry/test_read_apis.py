@@ -179,17 +179,33 @@ def test_index_lists_projects_with_serials(client, published):
     assert '<a href="/simple/other-project/">Other_Project</a>' in html
 
 
-def test_quarantined_projects_are_hidden(client, published):
+def test_quarantined_projects_show_their_status_and_no_files(client, published):
+    """PEP 792 (docs/decisions/0006-quarantine-status.md): the project answers with `quarantined` and offers
+    nothing; it is left out of the index, as Warehouse does."""
+    info_keys = set(client.get("/pypi/demo/json").json()["info"])
     published.status = "quarantined"
     published.save()
     from registry import cache
 
     cache.clear()
-    assert client.get("/simple/demo/").status_code == 404
+    page = client.get("/simple/demo/")
+    assert page.status_code == 200
+    assert '<meta name="pypi:project-status" content="quarantined">' in page.content.decode()
+    assert "<a " not in page.content.decode()
+    document = json.loads(client.get("/simple/demo/", HTTP_ACCEPT=JSON).content)
+    assert (document["project-status"], document["files"], document["versions"]) == (
+        {"status": "quarantined"},
+        [],
+        [],
+    )
     assert "demo" not in [
         p["name"] for p in json.loads(client.get("/simple/", HTTP_ACCEPT=JSON).content)["projects"]
     ]
-    assert client.get("/pypi/demo/json").status_code == 404
+    api = client.get("/pypi/demo/json").json()
+    assert (api["project-status"], api["releases"], api["urls"]) == ({"status": "quarantined"}, {}, [])
+    assert api["info"]["name"] == "demo" and api["info"]["description"] is None
+    assert set(api["info"]) == info_keys  # the withheld document keeps the keys of `info`
+    assert client.get("/pypi/demo/1.0/json").status_code == 404
     path = File.objects.filter(release__project=published).first().path
     assert client.get(f"/packages/{path}").status_code == 404
 

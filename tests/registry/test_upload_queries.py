@@ -23,11 +23,18 @@ def test_query_budget(upload, alice_token, django_assert_max_num_queries):
     scoring = SCORING_QUERIES if app.conf.task_always_eager else 0
     # Its first release asks whether a name claim is open on the project (claims flag releases): one more.
     claims = 1
+    # A new release emails its Owners after the commit: the release, its files' publisher, the uploader and
+    # the Owners' addresses.
+    notify = 4
     # A new release moves the project's search entry (registry.services.search_index): one upsert.
     search = 1
-    with django_assert_max_num_queries(17 + lock + 1 + 1 + scoring + claims + search):
-        assert upload(builders.sdist("demo", "1.0"), token=alice_token).status_code == 200  # new project
-    with django_assert_max_num_queries(11 + lock + claims + search):
-        assert upload(builders.sdist("demo", "2.0"), token=alice_token).status_code == 200  # new release
+
+    def send(dist):
+        return upload(dist, token=alice_token, keep_release_email=True)
+
+    with django_assert_max_num_queries(17 + lock + 1 + 1 + scoring + claims + notify + search):
+        assert send(builders.sdist("demo", "1.0")).status_code == 200  # new project
+    with django_assert_max_num_queries(11 + lock + claims + notify + search):
+        assert send(builders.sdist("demo", "2.0")).status_code == 200  # new release
     with django_assert_max_num_queries(10 + lock):
-        assert upload(builders.wheel("demo", "2.0"), token=alice_token).status_code == 200  # existing release
+        assert send(builders.wheel("demo", "2.0")).status_code == 200  # existing release

@@ -1,0 +1,97 @@
+"""Emails about changes: every Owner of the project and the person who made the change hear of each one.
+
+Services call these inside their transaction; the emails are rendered at once (so a deleted project's Owners
+are still known) and leave after the commit (`accounts.emails`). One template per event, under
+`registry/templates/registry/email/events/<event>` (subject, plain text, HTML): each says what changed, who
+did it, links to the project from WHARF_SITE_URL, and what to do if it was not expected.
+"""
+
+from allauth.account.models import EmailAddress
+from django.db.models import Q
+
+from accounts.emails import send_templated_email
+from registry.enums import RoleName
+from registry.models import File, Project, Release
+
+EVENTS = "registry/email/events/"
+# Events about a project, sent to its Owners and the actor.
+PROJECT_EVENTS = (
+    "release_created",
+    "role_added",
+    "role_changed",
+    "role_removed",
+    "invitation_sent",
+    "release_yanked",
+    "release_unyanked",
+    "file_deleted",
+    "release_deleted",
+    "project_deleted",
+    "publisher_added",
+    "publisher_removed",
+    "token_created",
+    "project_archived",
+    "project_unarchived",
+)
+# Events about one account, sent to that account alone.
+ACCOUNT_EVENTS = (
+    "pending_publisher_added",
+    "pending_publisher_discarded",
+    "account_deleted",
+)
+
+
+def _addresses(who: Q) -> list[str]:
+    """Verified primary addresses of the users `who` selects: the index writes only to addresses proven to
+    be theirs. One query."""
+    addresses = EmailAddress.objects.filter(who, primary=True, verified=True).values_list("email", flat=True)
+    return sorted(set(addresses))
+
+
+def project_event(project: Project, event: str, *, actor=None, **context) -> None:
+    """Tell `project`'s Owners, and `actor` (a user, or None for trusted publishing and automation)."""
+    assert event in PROJECT_EVENTS, event
+    who = Q(user__roles__project=project, user__roles__role_name=RoleName.OWNER)
+    if actor is not None and getattr(actor, "pk", None):
+        who |= Q(user_id=actor.pk)
+    send_templated_email(
+        to=_addresses(who),
+        template=f"{EVENTS}{event}",
+        context={
+            "project_name": project.name,
+            "project_path": f"/project/{project.normalized_name}/",
+            "manage_path": f"/manage/project/{project.normalized_name}/",
+            "actor": getattr(actor, "username", "") or context.pop("actor_name", "") or "the index",
+            **context,
+        },
+    )
+
+
+def account_event(user, event: str, *, to: list[str] | None = None, **context) -> None:
+    """Tell `user` (at `to` when given: an account being deleted has no addresses left to look up)."""
+    assert event in ACCOUNT_EVENTS, event
+    send_templated_email(
+        to=to if to is not None else _addresses(Q(user_id=user.pk)),
+        template=f"{EVENTS}{event}",
+        context={"username": user.username, **context},
+    )
+
+
+def release_created(*, release_id: int, user_id: int | None) -> None:
+    """A new release: by its uploader, or by a trusted publisher (named from the release's files)."""
+    from accounts.models import User
+
+    release = Release.objects.filter(pk=release_id).select_related("project").first()
+    if release is None:  # deleted before the task ran
+        return
+    via = (
+        File.objects.filter(release=release).exclude(published_via="").values_list("published_via", flat=True)
+    )
+    published_via = next(iter(via), "")
+    project_event(
+        release.project,
+        "release_created",
+        actor=User.objects.filter(pk=user_id).only("username").first() if user_id else None,
+        actor_name="A trusted publisher" if published_via else "",
+        version=release.version,
+        published_via=published_via,
+    )
