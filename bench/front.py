@@ -152,6 +152,8 @@ def main() -> None:
             "-g",
             "daemon off;",
         ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     static_env = {**os.environ, "PEERBENCH_DIR": str(work / "peerbench")}
@@ -189,12 +191,12 @@ def main() -> None:
             front, static = statistics.median(measured["front"]), statistics.median(measured["static"])
             print(f"{label:<28} {front:12,.0f} {static:13,.0f} {front / static:15.2f}")
     finally:
-        subprocess.run(
-            [SHARED / "servers/nginx_static.sh", "stop"], env=static_env, stdout=subprocess.DEVNULL
-        )
         for process in (nginx, gunicorn):
             os.killpg(process.pid, signal.SIGTERM)
             process.wait()
+        subprocess.run(
+            [SHARED / "servers/nginx_static.sh", "stop"], env=static_env, stdout=subprocess.DEVNULL
+        )
         subprocess.run([*psql, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"])
 
 
