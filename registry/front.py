@@ -9,12 +9,13 @@ directory a page's stable path links to, where `$realpath_root` reads them:
     simple/_index    -> versions/_index/<serial>.<html ETag>.<JSON ETag>/
     packages/<path>.metadata -> blobs/<sha256 of the metadata>/            holding `m`
 
-Only projects everyone may read get files (`registry.cdn.shareable`, by way of Django's own 404 for the
-rest); anything missing makes nginx ask Django. Nothing is served older than the database: `invalidate`
-removes a project's links (and the root's) inside the transaction of the change, so that even a crash right
-after the commit leaves nginx asking Django, and again after the commit, in case a render that read the
-older state linked its files in between; a render links its files only for the serial it rendered, and
-unlinks them again if the database moved on meanwhile.
+Only projects everyone may read get files (`registry.cdn.shareable`, the rule the CDN headers follow too);
+anything else, and anything missing, makes nginx ask Django.
+
+Nothing is served older than the database: `invalidate` removes a project's links (and the root's) inside
+the transaction of the change, so that even a crash right after the commit leaves nginx asking Django, and
+again after the commit, in case a render that read the older state linked its files in between; a render
+links its files only for the serial it rendered, and unlinks them again if the database moved on meanwhile.
 """
 
 import hashlib
@@ -30,8 +31,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 
-from registry import storage
-from registry.selectors import front_metadata_files, last_serial, project_serial
+from registry import cdn, storage
+from registry.selectors import front_metadata_files, last_serial, project_get, project_serial
 
 INDEX = "_index"
 HTML = "text/html"
@@ -69,6 +70,11 @@ def render(normalized_name: str | None) -> bool:
     A page Django does not answer with 200 (a hidden or removed project) gets no files, and its links go.
     """
     name = normalized_name or INDEX
+    if normalized_name is not None:
+        project = project_get(name=normalized_name)
+        if project is None or not cdn.shareable(project):
+            invalidate(normalized_name)  # Django answers for it, as it answers anyone
+            return False
     serial = last_serial() if normalized_name is None else project_serial(normalized_name=normalized_name)
     path = "/simple/" if normalized_name is None else f"/simple/{normalized_name}/"
     answers = {kind: _ask_django(path, accept) for kind, accept in (("html", HTML), ("json", JSON))}

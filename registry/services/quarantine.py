@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from registry.enums import PUBLIC_STATUSES, QUARANTINE_CLEARED, QUARANTINED, ProjectStatus
+from registry.enums import QUARANTINE_CLEARED, QUARANTINED, ProjectStatus
 from registry.models import Project
 from registry.services.journal import journal_record
 from registry.services.search_index import search_entries_refresh
@@ -43,7 +43,7 @@ def _set_status(projects: Iterable[Project], *, quarantine: bool, action: str, a
         journal_record(project, (action, None), actor=actor, also_update={"status": status})
         project.status = status
     # Search shows public projects only: one statement for all of them.
-    search_entries_refresh([project.pk for project in changing], public=status in PUBLIC_STATUSES)
+    search_entries_refresh([project.pk for project in changing], public=not quarantine)
     return changing
 
 
