@@ -13,8 +13,11 @@ page that says why and links to their email page. Services call `accounts.servic
 for the same check and catch `accounts.exceptions.EmailNotVerified`.
 """
 
+import time
 from functools import wraps
 
+from allauth.account import app_settings as allauth_account_settings
+from allauth.account.authentication import get_authentication_records
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import render
@@ -60,3 +63,12 @@ class VerifiedEmailRequiredMixin(LoginRequiredMixin):
             except EmailNotVerified as error:
                 return email_not_verified_response(request, error)
         return super().dispatch(request, *args, **kwargs)
+
+
+def needs_reauthentication(request) -> bool:
+    """Whether to ask for the password before a sensitive change (creating an API token, on the page or
+    through the REST API with a browser session): yes, unless this session logged in or confirmed the
+    password in the last ACCOUNT_REAUTHENTICATION_TIMEOUT seconds (PyPI asks before tokens)."""
+    records = get_authentication_records(request, request.user)
+    latest = max((record.get("at", 0) for record in records), default=0)
+    return time.time() - latest >= allauth_account_settings.REAUTHENTICATION_TIMEOUT

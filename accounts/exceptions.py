@@ -17,6 +17,10 @@ class AccountError(Exception):
         self.message = message
 
 
+class TokenNotPermitted(AccountError):
+    """The token or account lacks what the change needs, e.g. a permission a new token would exceed (403)."""
+
+
 class EmailNotVerified(AccountError):
     """The account has no verified primary email address, which the action needs (as on PyPI).
 

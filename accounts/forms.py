@@ -1,7 +1,5 @@
 """Forms of the account pages, and Wharf's versions of allauth forms (settings ACCOUNT_FORMS, MFA_FORMS)."""
 
-import datetime as dt
-
 from allauth.account import forms as account_forms
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
@@ -9,11 +7,11 @@ from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from allauth.mfa.webauthn.forms import AddWebAuthnForm as AllauthAddWebAuthnForm
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from accounts.adapter import EMAIL_TOO_LONG
-from accounts.exceptions import EmailNotVerified
-from accounts.services import VERIFY_TO_ENABLE_2FA, require_verified_email
+from accounts.enums import TokenPermission
+from accounts.exceptions import AccountError, EmailNotVerified
+from accounts.services import VERIFY_TO_ENABLE_2FA, require_verified_email, token_expiry
 from accounts.validators import USERNAME_MAX_LENGTH
 
 ACCOUNT_SCOPE = "account"
@@ -71,7 +69,10 @@ class ResetPasswordForm(account_forms.ResetPasswordForm):
 
 
 class TokenCreateForm(forms.Form):
-    """Name, scope (the whole account or one of the user's projects) and an optional last day."""
+    """Name, scope (the whole account or one of the user's projects), permissions and an optional last day.
+
+    `moderate` is offered to moderators only; the service refuses it to anyone else either way.
+    """
 
     description = forms.CharField(
         label="Token name",
@@ -80,6 +81,13 @@ class TokenCreateForm(forms.Form):
         error_messages={"max_length": "Token names are 100 characters or less."},
     )
     scope = forms.ChoiceField(label="Scope")
+    permissions = forms.MultipleChoiceField(
+        label="Permissions",
+        widget=forms.CheckboxSelectMultiple,
+        initial=[TokenPermission.UPLOAD],
+        help_text="What the token may do within its scope; reading public data needs no permission.",
+        error_messages={"required": "Give the token at least one permission."},
+    )
     expires_on = forms.DateField(
         label="Expires after",
         required=False,
@@ -87,8 +95,13 @@ class TokenCreateForm(forms.Form):
         help_text="Optional: the last day (UTC) the token works. Empty: the token does not expire.",
     )
 
-    def __init__(self, *args, projects, **kwargs):
+    def __init__(self, *args, projects, moderator: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["permissions"].choices = [
+            (value, label)
+            for value, label in TokenPermission.choices
+            if moderator or value != TokenPermission.MODERATE
+        ]
         self.projects = {str(project.pk): project for project in projects}
         self.fields["scope"].choices = [(ACCOUNT_SCOPE, "Whole account (all projects, and new ones)")] + [
             (f"project:{pk}", f"Project: {project.name}") for pk, project in self.projects.items()
@@ -104,12 +117,10 @@ class TokenCreateForm(forms.Form):
         day = self.cleaned_data.get("expires_on")
         if day is None:
             return None
-        if day < timezone.now().date():
-            raise ValidationError("The expiry must be today or later.")
-        if day == dt.date.max:
-            raise ValidationError("Choose an expiry before 9999-12-31, or leave it empty for no expiry.")
-        # The token works through the whole of its last day (UTC).
-        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+        try:
+            return token_expiry(day)
+        except AccountError as error:
+            raise ValidationError(error.message) from None
 
 
 class _VerifiedEmailRequired:

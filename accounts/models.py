@@ -1,12 +1,14 @@
 """Accounts: the user model, API tokens and the security log. Email addresses live in allauth's EmailAddress
 model and two-factor authenticators in allauth's Authenticator model."""
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.enums import SecurityEventKind
+from accounts.enums import SecurityEventKind, TokenPermission
 from accounts.validators import USERNAME_MAX_LENGTH, validate_username
 
 
@@ -37,8 +39,14 @@ class User(AbstractUser):
         return self.username
 
 
+def default_token_permissions() -> list[str]:
+    """What a token may do unless told otherwise: upload, as every token could before permissions."""
+    return [TokenPermission.UPLOAD.value]
+
+
 class ApiToken(models.Model):
-    """An upload credential. Only the SHA-256 of the token is stored; the token is shown once."""
+    """An API credential: a scope (the whole account or one project) and a set of permissions
+    (`TokenPermission`). Only the SHA-256 of the token is stored; the token is shown once."""
 
     # None for the short-lived tokens trusted publishing mints: those belong to `publisher`, not to a user.
     user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens")
@@ -52,6 +60,8 @@ class ApiToken(models.Model):
     project = models.ForeignKey(
         "registry.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens"
     )
+    # TokenPermission values, in TOKEN_PERMISSION_ORDER; never empty.
+    permissions = models.JSONField(default=default_token_permissions)
     created = models.DateTimeField(default=timezone.now, editable=False)
     expires = models.DateTimeField(null=True, blank=True)
     last_used = models.DateTimeField(null=True, blank=True, editable=False)
@@ -73,6 +83,20 @@ class ApiToken(models.Model):
     @property
     def scope_label(self) -> str:
         return f"Project: {self.project.name}" if self.project_id else "Whole account"
+
+    def allows(self, permission: str) -> bool:
+        return permission in self.permissions
+
+    @property
+    def permissions_label(self) -> str:
+        return ", ".join(self.permissions)
+
+    @property
+    def expires_on(self):
+        """The last day (UTC) the token works, as the user chose it: it expires at the start of the next."""
+        if self.expires is None:
+            return None
+        return (self.expires.astimezone(dt.UTC) - dt.timedelta(microseconds=1)).date()
 
 
 class SecurityEvent(models.Model):

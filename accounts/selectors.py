@@ -1,6 +1,7 @@
 """Reads of accounts: a user's tokens, the projects a token may be scoped to, the security log, 2FA state."""
 
 from django.db.models import QuerySet
+from packaging.utils import canonicalize_name
 
 from accounts.models import ApiToken, SecurityEvent, User
 
@@ -23,6 +24,12 @@ def token_scope_projects(*, user: User) -> list:
     """
     roles = user.roles.select_related("project").order_by("project__normalized_name")
     return [role.project for role in roles]
+
+
+def token_scope_project(*, user: User, name: str):
+    """The project called `name` (any spelling of its PEP 503 name) if `user` owns or maintains it."""
+    normalized = canonicalize_name(name)
+    return next((p for p in token_scope_projects(user=user) if p.normalized_name == normalized), None)
 
 
 def security_event_list(*, user: User, limit: int = 200) -> list[SecurityEvent]:

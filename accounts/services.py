@@ -4,8 +4,9 @@ Sign-up, login, email addresses and two-factor devices are allauth's flows; `acc
 `accounts.receivers` connect them to the checks and the security log here.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -15,13 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import signals
-from accounts.enums import SecurityEventKind
-from accounts.exceptions import AccountError, EmailNotVerified, TokenRejected
+from accounts.enums import TOKEN_PERMISSION_ORDER, SecurityEventKind, TokenPermission
+from accounts.exceptions import AccountError, EmailNotVerified, TokenNotPermitted, TokenRejected
 from accounts.models import ApiToken, SecurityEvent, User
 from accounts.selectors import token_scope_projects
 from accounts.tokens import INVALID_AUTH, looks_like_token, new_token, token_digest
 from accounts.validators import validate_username
 from common.sql import sql
+from moderation import policy
 
 
 @transaction.atomic
@@ -99,6 +101,54 @@ def security_event_record(
     )
 
 
+def clean_token_permissions(permissions: Iterable[str]) -> list[str]:
+    """The permissions asked for, each once, in TOKEN_PERMISSION_ORDER; AccountError for an unknown one or
+    none at all."""
+    wanted = set()
+    for permission in permissions:
+        if permission not in TOKEN_PERMISSION_ORDER:
+            raise AccountError(
+                f"'{str(permission)[:50]}' is not a token permission; choose from "
+                f"{', '.join(TokenPermission.values)}."
+            )
+        wanted.add(permission)
+    if not wanted:
+        raise AccountError(f"Give the token at least one permission: {', '.join(TokenPermission.values)}.")
+    return sorted(wanted, key=TOKEN_PERMISSION_ORDER.__getitem__)
+
+
+def check_token_permissions(*, user: User, permissions: Iterable[str]) -> list[str]:
+    """`clean_token_permissions`, and `moderate` only for a moderator's token (TokenNotPermitted)."""
+    permissions = clean_token_permissions(permissions)
+    if TokenPermission.MODERATE in permissions and not policy.is_moderator(user):
+        raise TokenNotPermitted("Only moderators' tokens can have the 'moderate' permission.")
+    return permissions
+
+
+def _check_attenuation(parent: ApiToken, *, project, permissions: list[str], expires):
+    """A token creating a token gives it at most its own scope, permissions and lifetime; returns the
+    expiry (the parent's when none was asked for)."""
+    for permission in permissions:
+        if not parent.allows(permission):
+            raise TokenNotPermitted(
+                f"This token lacks the '{permission}' permission, so it cannot create a token that has it: "
+                "a token only creates tokens with at most its own permissions."
+            )
+    if parent.project_id is not None and (project is None or project.pk != parent.project_id):
+        raise TokenNotPermitted(
+            "This token is scoped to one project, so it can only create tokens scoped to that same project."
+        )
+    if parent.expires is not None:
+        if expires is None:
+            return parent.expires
+        if expires > parent.expires:
+            raise TokenNotPermitted(
+                f"This token expires after {parent.expires_on:%Y-%m-%d}, so the tokens it creates must "
+                "expire by then too."
+            )
+    return expires
+
+
 @transaction.atomic
 def token_create(
     *,
@@ -106,15 +156,27 @@ def token_create(
     description: str,
     project=None,
     expires: datetime | None = None,
+    permissions: Iterable[str] = (TokenPermission.UPLOAD,),
+    parent: ApiToken | None = None,
+    check_email: bool = True,
     ip_address: str | None = None,
     user_agent: str = "",
 ) -> MintedToken:
-    """Create an API token for `user`, for the whole account or one project they have a role on.
+    """Create an API token for `user`: its scope (the whole account or one project they have a role on), its
+    permissions (`TokenPermission`) and an optional expiry.
 
-    The one way to create tokens (the account page and `mint_token` both call it); the creation goes into
-    the security log. Raises AccountError when the description is empty, too long or already used by a live
-    token, when the project is not one of the user's, or when the expiry has passed.
+    The one way to create tokens: the account page, the REST API and `mint_token` call it; the creation goes
+    into the security log. `parent` is the token that authenticated the request (REST API): the new token
+    gets at most its scope, permissions and lifetime. `check_email=False` is for the administrator's
+    `mint_token`, who vouches for the account at the console.
+
+    Raises EmailNotVerified without a verified primary address; TokenNotPermitted when `parent` may not give
+    what is asked; AccountError when the description is empty, too long or already used by a live token,
+    a permission is unknown (or `moderate` for a non-moderator), the project is not one of the user's, or
+    the expiry has passed.
     """
+    if check_email:
+        require_verified_email(user, reason=VERIFY_TO_CREATE_TOKEN)
     description = description.strip()
     if not description:
         raise AccountError("Give the token a name so you can recognise it later.")
@@ -122,6 +184,9 @@ def token_create(
         raise AccountError("Token names are 100 characters or less.")
     if "\x00" in description:
         raise AccountError("Null bytes are not allowed.")
+    permissions = check_token_permissions(user=user, permissions=permissions)
+    if parent is not None:
+        expires = _check_attenuation(parent, project=project, permissions=permissions, expires=expires)
     if project is not None and project not in token_scope_projects(user=user):
         raise AccountError("A token can only be scoped to a project you own or maintain.")
     if expires is not None and expires <= timezone.now():
@@ -132,7 +197,12 @@ def token_create(
     try:
         with transaction.atomic():
             token = ApiToken.objects.create(
-                user=user, description=description, digest=token_digest(raw), project=project, expires=expires
+                user=user,
+                description=description,
+                digest=token_digest(raw),
+                project=project,
+                expires=expires,
+                permissions=permissions,
             )
     except IntegrityError:
         # A concurrent request created a live token with this name first.
@@ -140,12 +210,49 @@ def token_create(
     security_event_record(
         user=user,
         kind=SecurityEventKind.TOKEN_CREATED,
-        detail=f"{description} ({token.scope_label})",
+        detail=f"{description} ({token.scope_label}; {token.permissions_label})",
         ip_address=ip_address,
         user_agent=user_agent,
     )
     signals.token_created.send(sender=ApiToken, token=token)
     return MintedToken(token=token, raw=raw)
+
+
+def token_expiry(day: date) -> datetime:
+    """The expiry of a token whose last day (UTC) is `day`: it works through the whole of that day.
+
+    AccountError for a day in the past or the calendar's last day (which has no next day).
+    """
+    if day < timezone.now().date():
+        raise AccountError("The expiry must be today or later.")
+    if day == date.max:
+        raise AccountError("Choose an expiry before 9999-12-31, or leave it empty for no expiry.")
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def token_permission_refusal(permission: str) -> str:
+    """What a request made with a token lacking `permission` is told (upload and the REST API alike)."""
+    return (
+        f"This API token lacks the '{permission}' permission, which this request needs; create a token "
+        "with it at /accounts/tokens/."
+    )
+
+
+def token_default_description(*, user: User, now: datetime | None = None) -> str:
+    """A readable name for a token whose creator gave none: "Command line, <date> <time> UTC", numbered when
+    the user already has a live token of that name."""
+    base = f"Command line, {(now or timezone.now()):%Y-%m-%d %H:%M} UTC"
+    taken = set(
+        ApiToken.objects.filter(user=user, revoked__isnull=True, description__startswith=base).values_list(
+            "description", flat=True
+        )
+    )
+    number = 1
+    description = base
+    while description in taken:
+        number += 1
+        description = f"{base} ({number})"
+    return description
 
 
 # Upload authenticates once per file: one plain statement through Model.raw(), which skips the ORM's query
@@ -224,6 +331,29 @@ def token_mark_used(token: ApiToken) -> None:
         token.last_used = now
     if token.user is not None and (previous is None or previous.date() != now.date()):
         security_event_record(user=token.user, kind=SecurityEventKind.TOKEN_USED, detail=token.description)
+
+
+@transaction.atomic
+def token_permissions_set(*, token: ApiToken, permissions: Iterable[str], actor=None) -> ApiToken:
+    """Change what a live token may do (the admin sets it); the security log records it, naming `actor`.
+
+    Raises AccountError for an unknown permission, none at all, `moderate` for an account that is no
+    moderator, or a revoked token.
+    """
+    permissions = check_token_permissions(user=token.user, permissions=permissions)
+    before = ApiToken.objects.filter(pk=token.pk).values_list("permissions", flat=True).first()
+    changed = ApiToken.objects.filter(pk=token.pk, revoked__isnull=True).update(permissions=permissions)
+    if not changed:
+        raise AccountError(f"The token '{token.description}' is revoked, so it cannot be changed.")
+    token.permissions = permissions
+    if before != permissions:
+        by = f" by {actor.username}" if actor is not None and actor.pk != token.user_id else ""
+        security_event_record(
+            user=token.user,
+            kind=SecurityEventKind.TOKEN_PERMISSIONS_CHANGED,
+            detail=f"{token.description}: {', '.join(before)} → {token.permissions_label}{by}",
+        )
+    return token
 
 
 def token_revoke(*, token: ApiToken, ip_address: str | None = None, user_agent: str = "") -> bool:

@@ -4,10 +4,6 @@ Thin views: validate a form, call a service, render. allauth serves the rest of 
 password, verification links, two-factor devices).
 """
 
-import time
-
-from allauth.account import app_settings as allauth_account_settings
-from allauth.account.authentication import get_authentication_records
 from allauth.account.decorators import reauthentication_required
 from allauth.account.models import EmailAddress
 from allauth.account.views import EmailView, SignupView
@@ -15,14 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts import selectors
 from accounts.adapter import request_origin
+from accounts.decorators import needs_reauthentication
 from accounts.exceptions import AccountError, EmailNotVerified
 from accounts.forms import TokenCreateForm
 from accounts.services import (
     VERIFY_TO_CREATE_TOKEN,
+    MintedToken,
     has_two_factor,
     has_verified_primary_email,
     require_verified_email,
@@ -44,66 +42,82 @@ def account_home(request):
     return render(request, "account/home.html", context)
 
 
-def needs_reauthentication(request) -> bool:
-    """Whether to ask for the password before a sensitive change: yes, unless this session logged in or
-    confirmed the password in the last ACCOUNT_REAUTHENTICATION_TIMEOUT seconds (PyPI asks before tokens)."""
-    records = get_authentication_records(request, request.user)
-    latest = max((record.get("at", 0) for record in records), default=0)
-    return time.time() - latest >= allauth_account_settings.REAUTHENTICATION_TIMEOUT
+# The secret of a token just created waits in the session for the page the browser is redirected to, which
+# shows it once and forgets it: a reload never submits the form again (Post/Redirect/Get).
+MINTED_SESSION_KEY = "accounts:minted-token"
 
 
 @login_required
 @reauthentication_required(allow_get=True, enabled=needs_reauthentication)
 def tokens(request):
-    """GET lists the live tokens; POST creates one and shows it, this once."""
+    """GET lists the live tokens and shows a token just created, this once; POST creates one and redirects
+    to GET."""
     user = request.user
     projects = selectors.token_scope_projects(user=user)
-    form = TokenCreateForm(request.POST or None, projects=projects)
-    minted = None
+    form = TokenCreateForm(request.POST or None, projects=projects, moderator=policy.is_moderator(user))
+    email_refusal = _email_refusal(user)
     status = 200
-    try:
-        require_verified_email(user, reason=VERIFY_TO_CREATE_TOKEN)
-        email_refusal = None
-    except EmailNotVerified as error:
-        email_refusal = error
     if request.method == "POST":
-        if email_refusal is not None:
-            status = 403
-        elif form.is_valid():
+        if email_refusal is None and form.is_valid():
             ip, agent = request_origin(request)
             try:
                 minted = token_create(
                     user=user,
                     description=form.cleaned_data["description"],
                     project=form.cleaned_data["scope"],
+                    permissions=form.cleaned_data["permissions"],
                     expires=form.cleaned_data["expires_on"],
                     ip_address=ip,
                     user_agent=agent,
                 )
+            except EmailNotVerified as error:
+                email_refusal = error
             except AccountError as error:
                 form.add_error(None, error.message)
-        if minted is None and email_refusal is None:
-            status = 400
-        if minted is not None:
-            form = TokenCreateForm(projects=projects)
+            else:
+                request.session[MINTED_SESSION_KEY] = {"id": minted.token.pk, "raw": minted.raw}
+                return redirect("account_tokens")
+        status = 403 if email_refusal is not None else 400
     context = {
         "form": form,
-        "minted": minted,
+        "minted": _minted(request),
         "tokens": selectors.token_list(user=user),
         "email_refusal": email_refusal,
+        "upload_url": request.build_absolute_uri("/legacy/"),
     }
     return render(request, "account/tokens.html", context, status=status)
 
 
+def _email_refusal(user) -> EmailNotVerified | None:
+    """Why the page shows no creation form (the service refuses such a creation too)."""
+    try:
+        require_verified_email(user, reason=VERIFY_TO_CREATE_TOKEN)
+    except EmailNotVerified as error:
+        return error
+    return None
+
+
+def _minted(request) -> MintedToken | None:
+    """The token created by the POST that redirected here, taken out of the session (shown only once)."""
+    kept = request.session.pop(MINTED_SESSION_KEY, None)
+    if not kept:
+        return None
+    token = selectors.token_get(user=request.user, token_id=kept["id"])
+    return MintedToken(token=token, raw=kept["raw"]) if token is not None else None
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def token_revoke_view(request, token_id: int):
+    """GET asks for confirmation; POST revokes."""
     token = selectors.token_get(user=request.user, token_id=token_id)
     if token is None:
         raise Http404("No such token.")
+    if request.method != "POST":
+        return render(request, "account/token_revoke.html", {"token": token})
     ip, agent = request_origin(request)
     token_revoke(token=token, ip_address=ip, user_agent=agent)
-    messages.success(request, f"Revoked the token '{token.description}'; uploads with it now fail.")
+    messages.success(request, f"Revoked the token '{token.description}'; requests with it now fail.")
     return redirect("account_tokens")
 
 

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -94,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # REST API reads: ETag and If-None-Match (304), Vary: Authorization.
+    "config.api.ApiConditionalGetMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -346,6 +351,57 @@ WHARF_CLAIM_INFO_DAYS = env_int("WHARF_CLAIM_INFO_DAYS", 14)
 WHARF_CLAIM_ANSWER_LINK_DAYS = env_int("WHARF_CLAIM_ANSWER_LINK_DAYS", 90)
 # Who hears about owners' answers and deadlines; empty: active members of the Moderators group and superusers.
 WHARF_MODERATOR_EMAILS = env_list("WHARF_MODERATOR_EMAILS", [])
+
+# --- REST API v1 (/api/v1/, docs/api.md): Django REST framework on the apps' services.
+# Calls per API token (or logged-in user; per client IP address for anonymous reads), as "COUNT/PERIOD".
+WHARF_API_RATE = os.environ.get("WHARF_API_RATE", "3000/hour")
+WHARF_API_ANON_RATE = os.environ.get("WHARF_API_ANON_RATE", "600/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.TokenAuthentication",
+        "accounts.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON only: the browsable API's pages carry inline scripts.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.ApiRateThrottle"],
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wharf REST API",
+    "DESCRIPTION": (
+        "Everything maintainers, moderators and bots do, over HTTP. Authenticate with `Authorization: Bearer "
+        "<token>` (or Basic with the user name `__token__`); anonymous callers may use the read endpoints. "
+        'Errors are `{"detail": "<one sentence>", "code": "<machine code>"}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page's assets come from the project (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "registry.enums.ProjectStatus",
+        "CollaboratorStatusEnum": ["active", "invited"],
+        "InvitationStatusEnum": "registry.enums.InvitationStatus",
+        "ReportStateEnum": "moderation.enums.ReportState",
+        "PendingActionStateEnum": "moderation.enums.PendingActionState",
+        "ClaimStateEnum": "moderation.claims.enums.ClaimState",
+        "ClaimKindEnum": "moderation.claims.enums.ClaimKind",
+        "PendingActionKindEnum": "moderation.enums.PendingActionKind",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api.error_responses"],
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -21,6 +21,7 @@ urlpatterns = [
     path("rss/updates.xml", feeds.UpdatesFeed(), name="rss-updates"),
     path("rss/packages.xml", feeds.PackagesFeed(), name="rss-packages"),
     path("rss/project/<str:name>/releases.xml", feeds.ProjectReleasesFeed(), name="rss-project-releases"),
+    path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
     # Wharf's account pages first: its sign-up and email pages take the place of allauth's.
     path("accounts/", include("accounts.urls")),
@@ -30,3 +31,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("registry.urls")),
 ]
+
+# Under /api/ these answer in the REST API's error format; elsewhere, Django's pages.
+handler404 = "config.api.not_found"
+handler500 = "config.api.server_error"

@@ -9,6 +9,14 @@ class ModerationError(Exception):
         self.message = message
 
 
+class ModerationNotPermitted(ModerationError):
+    """The moderator lacks the permission the step needs, or may not take it (approving their own request)."""
+
+
+class ModerationConflict(ModerationError):
+    """The step does not fit the current state (a request already decided)."""
+
+
 class ReportRefused(ModerationError):
     """A report that cannot be filed (duplicate, own project, invalid text)."""
 

@@ -8,7 +8,7 @@ the upload API, which answers read-only itself, in the upload protocol's way. Th
 below by their URL names, so renaming one breaks tests/test_routes_by_name.py instead of the exemption.
 """
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from moderation import policy
@@ -41,8 +41,12 @@ def _exempt(match) -> bool:
 
 
 def read_only_response(request, message: str) -> HttpResponse:
-    """503 with the message: a page for browsers, plain text (and the reason phrase) for other clients."""
+    """503 with the message: a page for browsers, the REST API's error body under /api/, plain text (and
+    the reason phrase) for other clients."""
     reason = " ".join(message.split()).encode("iso-8859-1", "replace").decode("iso-8859-1")
+    if request.path_info.startswith("/api/"):
+        body = {"detail": message, "code": "read_only"}
+        return JsonResponse(body, status=503, reason=reason, headers={"Retry-After": "300"})
     if "text/html" in request.headers.get("Accept", ""):
         body = render_to_string("moderation/read_only.html", {"message": message}, request)
         return HttpResponse(body, status=503, reason=reason, headers={"Retry-After": "300"})

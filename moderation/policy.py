@@ -13,7 +13,7 @@ from datetime import datetime
 from django.core.cache import cache
 from django.utils import timezone
 
-from moderation.enums import FlagId
+from moderation.enums import MODERATOR_PERMISSIONS, FlagId
 
 __all__ = [
     "ActiveFlag",
@@ -27,6 +27,7 @@ __all__ = [
     "flag_refusal",
     "forget_banners",
     "forget_flags",
+    "is_moderator",
     "prohibited_project_name",
     "quarantine_notice",
 ]
@@ -127,6 +128,15 @@ def account_frozen(user_id: int) -> bool:
     from moderation.models import AccountFreeze
 
     return AccountFreeze.objects.filter(user_id=user_id, lifted__isnull=True).exists()
+
+
+def is_moderator(user) -> bool:
+    """Whether `user` holds any of the moderation permissions (`MODERATOR_PERMISSIONS`): the accounts that
+    may give an API token the `moderate` permission and see quarantined projects through the API. Each
+    moderation step still checks its own permission."""
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff:
+        return False
+    return any(user.has_perm(f"moderation.{codename}") for codename in MODERATOR_PERMISSIONS)
 
 
 def active_banners() -> list[Banner]:

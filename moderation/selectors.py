@@ -98,6 +98,18 @@ def report_queue() -> QuerySet[Report]:
     )
 
 
+def current_quarantine(*, project: Project) -> Quarantine | None:
+    """The quarantine in force on `project`, with who decided it, or None."""
+    return (
+        Quarantine.objects.filter(project=project, released__isnull=True).select_related("created_by").first()
+    )
+
+
+def current_freeze(*, user: User) -> AccountFreeze | None:
+    """The freeze in force on `user`, with who decided it, or None."""
+    return AccountFreeze.objects.filter(user=user, lifted__isnull=True).select_related("created_by").first()
+
+
 def quarantine_history(*, project: Project) -> list[Quarantine]:
     return list(
         Quarantine.objects.filter(project=project).select_related("created_by", "released_by", "freeze__user")

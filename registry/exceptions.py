@@ -55,3 +55,8 @@ class ManageError(Exception):
 
 class ManageNotPermitted(ManageError):
     """The user lacks the role the change needs (403)."""
+
+
+class ManageConflict(ManageError):
+    """The change does not fit the current state: already yanked, a role or invitation that exists, the last
+    Owner, a quarantined project (the REST API answers 409; the pages, 400)."""

@@ -6,6 +6,7 @@ from registry.enums import RoleName
 from registry.search import MAX_QUERY_LENGTH
 from registry.services.projects import MAX_NAME_LENGTH
 from registry.services.releases import MAX_YANK_REASON
+from registry.validators import check_confirmation
 
 
 class SearchForm(forms.Form):
@@ -42,7 +43,7 @@ class YankForm(forms.Form):
         self.version = version
 
     def clean_confirm_version(self):
-        return _confirmed(self.cleaned_data["confirm_version"], self.version, "version")
+        return check_confirmation(self.cleaned_data["confirm_version"], expected=self.version, what="version")
 
 
 class ConfirmForm(forms.Form):
@@ -57,13 +58,7 @@ class ConfirmForm(forms.Form):
         self.fields["confirm"].label = f"Type the {what} to confirm"
 
     def clean_confirm(self):
-        return _confirmed(self.cleaned_data["confirm"], self.expected, self.what)
-
-
-def _confirmed(typed: str, expected: str, what: str) -> str:
-    if typed.strip() != expected:
-        raise forms.ValidationError(f"That is not the {what}: type '{expected}' exactly to confirm.")
-    return typed
+        return check_confirmation(self.cleaned_data["confirm"], expected=self.expected, what=self.what)
 
 
 class PublisherForm(forms.Form):

@@ -9,6 +9,7 @@ process cache alike. `allowed` only reads; `hit` counts, and callers hit once th
 refused or rolled-back attempts never use up the allowance.
 """
 
+import math
 import re
 import time
 from dataclasses import dataclass
@@ -66,6 +67,20 @@ class SlidingWindow:
     def allowed(self, key: str, *, now: float | None = None) -> bool:
         """Whether one more action fits; reads only."""
         return self.current(key, now=now) + 1 <= self.rate.count
+
+    def retry_after(self, key: str, *, now: float | None = None) -> int:
+        """Seconds until one more action of `key` fits again (at least 1): the answer's `Retry-After`."""
+        current_key, previous_key, elapsed = self._keys(key, time.time() if now is None else now)
+        counts = cache.get_many([current_key, previous_key])
+        current, previous = counts.get(current_key, 0), counts.get(previous_key, 0)
+        room = self.rate.count - 1  # what the window may hold for one more action to fit
+        if current <= room and previous:
+            # The previous bucket's weight shrinks as the window slides; wait until it is small enough.
+            wait = (1 - (room - current) / previous) - elapsed
+        else:
+            # Wait for the next bucket, then until this one's weight (as the previous) is small enough.
+            wait = (1 - elapsed) + (1 - room / current if current else 0)
+        return max(1, math.ceil(wait * self.rate.seconds))
 
     def hit(self, key: str, *, now: float | None = None) -> None:
         """Count one action of `key`."""

@@ -259,3 +259,28 @@ def file_of_project(*, project: Project, pk: int) -> File | None:
 def project_journal(*, project: Project) -> QuerySet[JournalEntry]:
     """The project's journal entries, newest first (paginated by the page that shows them)."""
     return JournalEntry.objects.filter(project=project).order_by("-id")
+
+
+# --- The REST API (registry/api/) ------------------------------------------------------------------------
+
+
+def visible_projects(*, user=None, moderator: bool = False) -> QuerySet[Project]:
+    """The projects a caller may see, as the pages show them: public ones, those `user` holds a role on
+    (their manage pages show them even while quarantined), and every project to a moderator."""
+    if moderator:
+        return Project.objects.all()
+    visible = public_q()
+    if user is not None and user.is_authenticated:
+        visible |= Q(pk__in=Role.objects.filter(user=user).values("project_id"))
+    return Project.objects.filter(visible)
+
+
+def visible_project_get(*, name: str, user=None, moderator: bool = False) -> Project | None:
+    """The project called `name` if the caller may see it, with `user_role` (the caller's role or None)."""
+    projects = visible_projects(user=user, moderator=moderator).filter(normalized_name=normalize(name))
+    if user is not None and user.is_authenticated:
+        projects = projects.annotate(user_role=user_role_annotation(user))
+    project = projects.first()
+    if project is not None and not hasattr(project, "user_role"):
+        project.user_role = None
+    return project

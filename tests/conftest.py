@@ -221,9 +221,18 @@ def moderator(make_moderator):
 
 @pytest.fixture
 def make_token(db):
-    def make(user, *, project=None, description: str | None = None, expires=None) -> str:
+    def make(
+        user, *, project=None, description: str | None = None, expires=None, permissions=("upload",)
+    ) -> str:
         description = description or f"token {user.api_tokens.count() + 1}"
-        return token_create(user=user, description=description, project=project, expires=expires).raw
+        return token_create(
+            user=user,
+            description=description,
+            project=project,
+            expires=expires,
+            permissions=permissions,
+            check_email=False,
+        ).raw
 
     return make
 

@@ -9,6 +9,10 @@ class ClaimError(Exception):
         self.message = message
 
 
+class ClaimConflict(ClaimError):
+    """The claim clashes with another: the claimant already has an open claim on the name."""
+
+
 class TransitionRefused(ClaimError):
     """The case is not in a state that allows this step, or a PEP 541 rule forbids it."""
 

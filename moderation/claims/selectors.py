@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 
 from accounts.models import User
-from moderation.claims.enums import PRIVATE_EVENT_KINDS, ClaimState
+from moderation.claims.enums import PRIVATE_EVENT_KINDS, ClaimEventKind, ClaimState
 from moderation.claims.models import Claim, ClaimEvent, ClaimEvidence, OwnerResponse
 from moderation.claims.transitions import CONTACT_STATES, OPEN_STATES, SLA_STATES
 from moderation.enums import MODERATORS_GROUP
@@ -43,6 +43,25 @@ def claim_timeline(*, claim: Claim, public: bool) -> list[ClaimEvent]:
     if public:
         events = events.exclude(kind__in=PRIVATE_EVENT_KINDS)
     return list(events.order_by("created", "id"))
+
+
+def claimant_timeline(*, claim: Claim, events: list[ClaimEvent] | None = None) -> list[dict]:
+    """The case's public steps as the claimant sees them: each `event` with `who` did it (you, a moderator,
+    an owner, or Wharf's clock)."""
+    if events is None:
+        events = claim_timeline(claim=claim, public=True)
+    rows = []
+    for event in events:
+        if event.actor_id is None:
+            who = "Wharf (automatic)"
+        elif event.actor_id == claim.claimant_id:
+            who = "You"
+        elif event.kind == ClaimEventKind.OWNER_ANSWERED:
+            who = f"Owner {event.actor_name}"
+        else:
+            who = "A moderator"
+        rows.append({"event": event, "who": who})
+    return rows
 
 
 def latest_answers(*, claim: Claim) -> dict[int, OwnerResponse]:

@@ -87,22 +87,6 @@ def _claim(request, pk: int):
     return claim
 
 
-def _timeline(claim, events) -> list[dict]:
-    """The case's steps as the claimant sees them: who (you, a moderator, an owner, the clock) and what."""
-    rows = []
-    for event in events:
-        if event.actor_id is None:
-            who = "Wharf (automatic)"
-        elif event.actor_id == claim.claimant_id:
-            who = "You"
-        elif event.kind == ClaimEventKind.OWNER_ANSWERED:
-            who = f"Owner {event.actor_name}"
-        else:
-            who = "A moderator"
-        rows.append({"event": event, "who": who})
-    return rows
-
-
 @login_required
 @require_safe
 def claim_detail(request, pk):
@@ -121,7 +105,7 @@ def _detail_page(request, claim, *, reply_form=None, status=200):
     )
     context = {
         "claim": claim,
-        "timeline": _timeline(claim, events),
+        "timeline": selectors.claimant_timeline(claim=claim, events=events),
         "dates": dates,
         "queue_position": selectors.queue_position(claim=claim),
         "question": question if claim.state == ClaimState.INFO_REQUESTED else "",

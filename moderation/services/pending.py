@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from moderation.audit import audit_record
 from moderation.enums import PendingActionKind, PendingActionState
-from moderation.exceptions import ModerationError
+from moderation.exceptions import ModerationConflict, ModerationNotPermitted
 from moderation.models import PendingAction
 from moderation.services.actions import check_freezable, clean_reason, projects_remove, users_freeze
 from registry.models import Project
@@ -49,7 +49,7 @@ def _run(kind: str, objects: list, *, actor, reason: str, options: dict) -> list
 
 def _require_permission(actor, kind: str) -> None:
     if not actor.has_perm(PERMISSION[kind]):
-        raise ModerationError("You do not have the permission this action needs.")
+        raise ModerationNotPermitted("You do not have the permission this action needs.")
 
 
 def needs_second_moderator(count: int) -> bool:
@@ -103,7 +103,7 @@ def _lock_pending(pending: PendingAction) -> PendingAction:
         .get(pk=pending.pk)
     )
     if locked.state != PendingActionState.PENDING:
-        raise ModerationError(f"Request #{locked.pk} was already {locked.get_state_display().lower()}.")
+        raise ModerationConflict(f"Request #{locked.pk} was already {locked.get_state_display().lower()}.")
     return locked
 
 
@@ -117,7 +117,7 @@ def pending_action_approve(*, pending: PendingAction, actor, note: str) -> list:
     note = clean_reason(note)
     pending = _lock_pending(pending)
     if pending.requested_by_id == actor.pk:
-        raise ModerationError("Another moderator must approve this request: you made it.")
+        raise ModerationNotPermitted("Another moderator must approve this request: you made it.")
     _require_permission(actor, pending.kind)
     requester = pending.requested_by.username if pending.requested_by else "a deleted account"
     reason = f"{pending.reason} (requested by {requester}, approved by {actor.username}: {note})"

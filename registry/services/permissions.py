@@ -6,7 +6,7 @@ the same rules to decide what to show, but the services are where they are enfor
 """
 
 from registry.enums import ProjectStatus, RoleName
-from registry.exceptions import ManageError, ManageNotPermitted
+from registry.exceptions import ManageConflict, ManageNotPermitted
 from registry.models import Project, Role
 
 
@@ -20,6 +20,6 @@ def require_owner(*, project: Project, user) -> None:
 def require_changeable(*, project: Project) -> None:
     """A quarantined project is frozen for its maintainers until the moderators clear it."""
     if project.status == ProjectStatus.QUARANTINED:
-        raise ManageError(
+        raise ManageConflict(
             f"Project '{project.name}' is quarantined by the index moderators, so it cannot be changed."
         )

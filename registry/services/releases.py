@@ -10,7 +10,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from registry import notifications
-from registry.exceptions import ManageError
+from registry.exceptions import ManageConflict, ManageError
 from registry.models import Release
 from registry.services.files import discard_stored_after_commit
 from registry.services.journal import journal_record
@@ -36,7 +36,7 @@ def release_yank(*, release: Release, actor, reason: str = "") -> Release:
         yanked=True, yanked_reason=reason, yanked_at=timezone.now()
     )
     if not changed:
-        raise ManageError(f"Release {release.version} of '{project.name}' is already yanked.")
+        raise ManageConflict(f"Release {release.version} of '{project.name}' is already yanked.")
     journal_record(project, ("yank release", release.version), actor=actor)
     notifications.project_event(
         project, "release_yanked", actor=actor, version=release.version, reason=reason
@@ -54,7 +54,7 @@ def release_unyank(*, release: Release, actor) -> Release:
         yanked=False, yanked_reason="", yanked_at=None
     )
     if not changed:
-        raise ManageError(f"Release {release.version} of '{project.name}' is not yanked.")
+        raise ManageConflict(f"Release {release.version} of '{project.name}' is not yanked.")
     journal_record(project, ("unyank release", release.version), actor=actor)
     notifications.project_event(project, "release_unyanked", actor=actor, version=release.version)
     release.refresh_from_db()

@@ -18,7 +18,7 @@ from accounts.models import User
 from accounts.services import has_verified_primary_email
 from registry import notifications
 from registry.enums import InvitationStatus, RoleName
-from registry.exceptions import ManageError, ManageNotPermitted
+from registry.exceptions import ManageConflict, ManageError, ManageNotPermitted
 from registry.models import Project, Role, RoleInvitation
 from registry.services.journal import journal_record
 from registry.services.permissions import require_changeable, require_owner
@@ -50,7 +50,7 @@ def role_invite(*, project: Project, inviter: User, username: str, role_name: st
     if invitee is None:
         raise ManageError(f"There is no user named '{username.strip()}'.")
     if Role.objects.filter(project=project, user=invitee).exists():
-        raise ManageError(f"User '{invitee.username}' already has a role on project '{project.name}'.")
+        raise ManageConflict(f"User '{invitee.username}' already has a role on project '{project.name}'.")
     if not has_verified_primary_email(invitee):
         raise ManageError(
             f"User '{invitee.username}' does not have a verified primary email address, so they cannot be "
@@ -71,7 +71,7 @@ def role_invite(*, project: Project, inviter: User, username: str, role_name: st
                 expires=now + timedelta(days=settings.WHARF_ROLE_INVITATION_DAYS),
             )
     except IntegrityError:
-        raise ManageError(
+        raise ManageConflict(
             f"User '{invitee.username}' already has an open invitation to project '{project.name}'."
         ) from None
     journal_record(project, (f"invite {role_name} {invitee.username}", None), actor=inviter)
@@ -99,7 +99,7 @@ def _open_invitation(invitation: RoleInvitation, *, user: User) -> RoleInvitatio
         raise ManageNotPermitted("This invitation is addressed to another user.")
     if not invitation.is_open:
         state = "has expired" if invitation.status == InvitationStatus.PENDING else f"was {invitation.status}"
-        raise ManageError(f"The invitation to project '{invitation.project.name}' {state}.")
+        raise ManageConflict(f"The invitation to project '{invitation.project.name}' {state}.")
     return invitation
 
 
@@ -112,7 +112,7 @@ def invitation_accept(*, invitation: RoleInvitation, user: User) -> Role:
     current = Role.objects.filter(project=project, user=user).first()
     if current is not None:
         # A role came another way meanwhile (a name claim): accepting must not record a change it did not.
-        raise ManageError(
+        raise ManageConflict(
             f"You are already {current.role_name} of project '{project.name}'; "
             "ask an Owner to change your role instead."
         )
@@ -148,7 +148,7 @@ def invitation_revoke(*, invitation: RoleInvitation, actor: User) -> None:
         status=InvitationStatus.REVOKED, responded=timezone.now()
     )
     if not changed:
-        raise ManageError("This invitation is no longer pending.")
+        raise ManageConflict("This invitation is no longer pending.")
     journal_record(
         project,
         (f"revoke_invite {invitation.role_name} {invitation.invitee.username}", None),
@@ -167,7 +167,7 @@ def _check_not_last_owner(role: Role, *, leaving: bool) -> None:
     )
     if owners == [role.pk]:
         what = "leave" if leaving else "lose the Owner role"
-        raise ManageError(
+        raise ManageConflict(
             f"The last Owner of project '{role.project.name}' cannot {what}; make another collaborator an "
             "Owner first, or delete the project."
         )
@@ -180,7 +180,9 @@ def role_change(*, role: Role, actor: User, role_name: str) -> Role:
     require_owner(project=project, user=actor)
     _check_role_name(role_name)
     if role.role_name == role_name:
-        raise ManageError(f"User '{role.user.username}' is already {role_name} of project '{project.name}'.")
+        raise ManageConflict(
+            f"User '{role.user.username}' is already {role_name} of project '{project.name}'."
+        )
     _check_not_last_owner(role, leaving=False)
     old = role.role_name
     role.role_name = role_name

@@ -27,9 +27,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.enums import TokenPermission
 from accounts.exceptions import TokenRejected
 from accounts.models import ApiToken, User
-from accounts.services import has_two_factor, token_authenticate, token_mark_used
+from accounts.services import has_two_factor, token_authenticate, token_mark_used, token_permission_refusal
 from accounts.tokens import INVALID_AUTH, USERNAME_LOGIN_REFUSED, token_from_authorization
 from common.sql import sql
 from moderation import policy
@@ -120,11 +121,15 @@ _CREDENTIALS_HELP = {
 
 
 def upload_token(authorization: str) -> ApiToken:
-    """The live API token of an `Authorization` header; UploadNotPermitted with PyPI's message if none."""
+    """The live API token of an `Authorization` header, if it has the `upload` permission; UploadNotPermitted
+    with PyPI's message if there is none, naming the permission if it lacks it."""
     try:
-        return token_authenticate(token_from_authorization(authorization), allow_publisher=True)
+        token = token_authenticate(token_from_authorization(authorization), allow_publisher=True)
     except TokenRejected as error:
         raise UploadNotPermitted(_CREDENTIALS_HELP.get(error.message, error.message)) from None
+    if not token.allows(TokenPermission.UPLOAD):
+        raise UploadNotPermitted(token_permission_refusal(TokenPermission.UPLOAD))
+    return token
 
 
 def upload_authorize(

@@ -19,9 +19,12 @@ from tests import builders
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
-def create(client, description="ci", scope="account", expires_on=""):
+def create(client, description="ci", scope="account", expires_on="", permissions=("upload",), follow=True):
+    """POST the form and follow the redirect to the page that shows the new token (Post/Redirect/Get)."""
     return client.post(
-        "/accounts/tokens/", {"description": description, "scope": scope, "expires_on": expires_on}
+        "/accounts/tokens/",
+        {"description": description, "scope": scope, "expires_on": expires_on, "permissions": permissions},
+        follow=follow,
     )
 
 
@@ -55,7 +58,11 @@ def test_create_account_token_shown_once(client, sign_in, alice):
     listing = client.get("/accounts/tokens/").content.decode()
     assert "laptop" in listing and "Whole account" in listing and raw not in listing
     event = SecurityEvent.objects.get(kind=SecurityEventKind.TOKEN_CREATED)
-    assert (event.user, event.detail, event.ip_address) == (alice, "laptop (Whole account)", "127.0.0.1")
+    assert (event.user, event.detail, event.ip_address) == (
+        alice,
+        "laptop (Whole account; upload)",
+        "127.0.0.1",
+    )
 
 
 def test_create_project_token_with_expiry(client, sign_in, alice, demo):
@@ -127,7 +134,7 @@ def test_unverified_account_cannot_create_tokens(client, sign_in, alice):
 def test_token_creation_asks_for_the_password_after_a_while(client, sign_in, alice, settings):
     sign_in(alice)
     settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0
-    response = create(client, "later")
+    response = create(client, "later", follow=False)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
     assert ApiToken.objects.count() == 0
     # Confirming the password resumes the suspended request: the token is created and shown.
@@ -141,6 +148,9 @@ def test_revoke(client, sign_in, alice, upload):
     sign_in(alice)
     raw = shown_token(create(client, "ci"))
     token = ApiToken.objects.get()
+    confirmation = client.get(f"/accounts/tokens/{token.pk}/revoke/")
+    assert "Revoke the token 'ci'?" in confirmation.content.decode()
+    assert ApiToken.objects.get().revoked is None
     response = client.post(f"/accounts/tokens/{token.pk}/revoke/")
     assert response.status_code == 302
     token.refresh_from_db()
@@ -202,7 +212,7 @@ def test_mint_token_uses_the_same_service(alice, demo, capsys):
     assert raw.startswith("wharf-") and token.digest == token_digest(raw)
     assert (token.description, token.project) == ("cli", demo)
     assert SecurityEvent.objects.filter(
-        kind=SecurityEventKind.TOKEN_CREATED, detail="cli (Project: demo)"
+        kind=SecurityEventKind.TOKEN_CREATED, detail="cli (Project: demo; upload)"
     ).exists()
 
 
@@ -212,4 +222,68 @@ def test_token_list_query_count(client, sign_in, alice, demo, make_token, django
         make_token(alice, description=f"t{number}", project=demo if number % 2 else None)
     with django_assert_max_num_queries(12):
         page = client.get("/accounts/tokens/")
-    assert page.content.decode().count("Revoke</button>") == 5
+    assert page.content.decode().count("Revoke…</button>") == 5
+
+
+def test_post_redirect_get_shows_the_token_once(client, sign_in, alice):
+    sign_in(alice)
+    posted = create(client, "ci", follow=False)
+    assert posted.status_code == 302 and posted["Location"] == "/accounts/tokens/"
+    first = client.get("/accounts/tokens/")
+    raw = shown_token(first)
+    page = first.content.decode()
+    assert f"password = {raw}" in page and f"--token {raw}" in page
+    assert "http://testserver/legacy/" in page
+    again = client.get("/accounts/tokens/").content.decode()
+    assert raw not in again and 'id="token-value"' not in again
+    assert ApiToken.objects.count() == 1
+
+
+def test_expiry_is_shown_as_the_chosen_day(client, sign_in, alice):
+    sign_in(alice)
+    last_day = timezone.now().date() + dt.timedelta(days=7)
+    page = create(client, "short", expires_on=last_day.isoformat()).content.decode()
+    assert f"works through {last_day:%Y-%m-%d} (UTC)" in page
+    assert f"<td>{last_day:%Y-%m-%d}</td>" in page
+    assert ApiToken.objects.get().expires_on == last_day
+
+
+def test_permissions_on_the_page(client, sign_in, alice, make_user):
+    sign_in(alice)
+    page = client.get("/accounts/tokens/").content.decode()
+    assert 'value="manage"' in page and 'value="tokens"' in page and 'value="moderate"' not in page
+    create(client, "bot", permissions=("manage", "tokens"))
+    token = ApiToken.objects.get()
+    assert token.permissions == ["manage", "tokens"]
+    assert "<td>manage, tokens</td>" in client.get("/accounts/tokens/").content.decode()
+    refused = create(client, "mod", permissions=("moderate",))
+    assert refused.status_code == 400 and ApiToken.objects.count() == 1
+    assert create(client, "none", permissions=()).status_code == 400
+
+
+def test_moderators_see_the_moderate_permission(client, sign_in, make_moderator):
+    sign_in(make_moderator("molly"))
+    assert 'value="moderate"' in client.get("/accounts/tokens/").content.decode()
+    create(client, "queue", permissions=("moderate",))
+    assert ApiToken.objects.get().permissions == ["moderate"]
+
+
+def test_tokens_pages_carry_no_inline_script_or_style(client, sign_in, alice):
+    sign_in(alice)
+    pages = [create(client, "ci").content.decode()]
+    pages.append(client.get(f"/accounts/tokens/{ApiToken.objects.get().pk}/revoke/").content.decode())
+    for page in pages:
+        content = page.split('<main id="content">', 1)[1].split("</main>", 1)[0]  # the layout is shared
+        assert "<script>" not in content and "style=" not in content and "<style" not in content
+        assert "onclick" not in content
+    assert '<script src="/static/accounts/tokens.js" defer></script>' in pages[0]
+    assert client.get("/static/accounts/tokens.js").status_code == 200
+
+
+def test_mint_token_default_name_is_readable(alice, capsys):
+    call_command("mint_token", "alice")
+    call_command("mint_token", "alice")
+    names = sorted(ApiToken.objects.values_list("description", flat=True))
+    assert re.fullmatch(r"Command line, \d{4}-\d\d-\d\d \d\d:\d\d UTC", names[0])
+    assert names[1] in (f"{names[0]} (2)",) or re.fullmatch(r"Command line, .* UTC", names[1])
+    assert names[0] != names[1]

@@ -106,6 +106,16 @@ def test_signup_verify_token_and_upload(page, wharf, upload_url, mail_dir, tmp_p
 
     scoped = create_token(page, "alpha only", "Project: alpha-e2e")
     expect(page.locator("#token-list")).to_contain_text("Project: alpha-e2e")
+    # The copy button copies the token; the .pypirc snippet carries it.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=wharf)
+    page.get_by_role("button", name="Copy token").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == scoped
+    expect(page.locator("#pypirc-snippet")).to_contain_text(f"password = {scoped}")
+    # Post/Redirect/Get: a reload neither shows the token again nor creates another one.
+    page.reload()
+    expect(page.locator("#token-value")).to_have_count(0)
+    assert ApiToken.objects.filter(user__username="newcomer").count() == 2
     alpha, beta = write_dists(
         tmp_path / "v2", builders.wheel("alpha-e2e", "2.0"), builders.wheel("beta-e2e", "2.0")
     )
@@ -127,6 +137,15 @@ def test_signup_verify_token_and_upload(page, wharf, upload_url, mail_dir, tmp_p
     expect(log).to_contain_text("Email address verified")
     expect(log).to_contain_text("API token created")
     expect(log).to_contain_text("API token used")
+
+    # Revoking asks first.
+    page.goto("/accounts/tokens/")
+    page.get_by_role("button", name="Revoke alpha only").click()
+    expect(page.get_by_role("heading", name="Revoke the token 'alpha only'?")).to_be_visible()
+    assert ApiToken.objects.get(description="alpha only").revoked is None
+    page.get_by_role("button", name="Revoke token").click()
+    expect(page.locator(".messages")).to_contain_text("Revoked the token 'alpha only'")
+    assert ApiToken.objects.get(description="alpha only").revoked is not None
 
 
 def test_unverified_account_cannot_create_a_token(page, wharf, mail_dir):

@@ -62,3 +62,20 @@ def test_bandersnatch_full_then_incremental(api_method, tmp_path, wharf, upload_
     web = mirror(tmp_path, wharf, api_method)
     assert_mirrored(web)
     assert "mirror_me-2.0-py3-none-any.whl" in (web / "simple" / "mirror-me" / "index.html").read_text()
+
+
+def test_mirror_sees_a_quarantine(tmp_path, wharf, upload_url, maintainer_token):
+    """PEP 792 for mirrors (docs/decisions/0006-quarantine-status.md): after a quarantine, bandersnatch's
+    next run stores the project's status and its page offers no file."""
+    from registry.models import Project
+    from registry.services.quarantine import project_quarantine
+
+    publish(tmp_path, upload_url, maintainer_token, builders.wheel("soon-bad", "1.0"))
+    web = mirror(tmp_path, wharf, "xmlrpc")
+    assert "soon_bad-1.0-py3-none-any.whl" in (web / "simple" / "soon-bad" / "index.html").read_text()
+    project_quarantine(project=Project.objects.get(normalized_name="soon-bad"), actor=None)
+    web = mirror(tmp_path, wharf, "xmlrpc")
+    info = json.loads((web / "json" / "soon-bad").read_text())
+    assert (info["project-status"], info["releases"]) == ({"status": "quarantined"}, {})
+    page = web / "simple" / "soon-bad" / "index.html"
+    assert not page.exists() or "soon_bad-1.0" not in page.read_text()

@@ -13,7 +13,7 @@ from registry.services.archiving import project_archive
 from registry.services.publishing import PublisherFields, publisher_add
 from registry.services.quarantine import project_quarantine
 from tests import builders
-from tests.e2e.clients import installed, pip_install, twine_upload, uv_install
+from tests.e2e.clients import installed, pip_install, publish, twine_upload, uv_install
 from tests.oidc_issuer import TestIssuer
 
 pytestmark = [pytest.mark.e2e]
@@ -37,16 +37,6 @@ def fetch(url: str, body: dict | None = None) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
-def write(tmp_path, *dists):
-    paths = []
-    for dist in dists:
-        path = tmp_path / "dist" / dist.filename
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(dist.content)
-        paths.append(path)
-    return paths
-
-
 def test_ci_job_publishes_with_a_minted_token(issuer, wharf, upload_url, index_url, maintainer, tmp_path):
     project = Project.objects.create(name="ci-widgets", normalized_name="ci-widgets")
     Role.objects.create(project=project, user=maintainer, role_name=RoleName.OWNER)
@@ -61,10 +51,7 @@ def test_ci_job_publishes_with_a_minted_token(issuer, wharf, upload_url, index_u
     id_token = issuer.sign(issuer.gitlab(audience=body["audience"]))
     status, minted = fetch(f"{wharf}/_/oidc/mint-token", {"token": id_token})
     assert status == 200 and minted["success"] is True, minted
-    result = twine_upload(
-        write(tmp_path, builders.wheel("ci-widgets", "1.0")), repository_url=upload_url, token=minted["token"]
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    publish(tmp_path, upload_url, minted["token"], builders.wheel("ci-widgets", "1.0"))
     _status, document = fetch(f"{wharf}/pypi/ci-widgets/json")
     assert document["urls"][0]["published_via"] == "gitlab: group/sub/widgets, CI file .gitlab-ci.yml"
     pip_install(index_url, tmp_path / "pip", "ci-widgets")
@@ -78,8 +65,13 @@ def test_ci_job_publishes_with_a_minted_token(issuer, wharf, upload_url, index_u
 def test_pip_and_uv_install_archived_projects_and_nothing_from_quarantined_ones(
     wharf, upload_url, index_url, maintainer, maintainer_token, tmp_path
 ):
-    dists = write(tmp_path, builders.wheel("kept-lib", "1.0"), builders.wheel("bad-lib", "1.0"))
-    assert twine_upload(dists, repository_url=upload_url, token=maintainer_token).returncode == 0
+    publish(
+        tmp_path,
+        upload_url,
+        maintainer_token,
+        builders.wheel("kept-lib", "1.0"),
+        builders.wheel("bad-lib", "1.0"),
+    )
     project_archive(project=Project.objects.get(normalized_name="kept-lib"), actor=maintainer)
     project_quarantine(project=Project.objects.get(normalized_name="bad-lib"), actor=None)
 
@@ -98,9 +90,10 @@ def test_pip_and_uv_install_archived_projects_and_nothing_from_quarantined_ones(
             tmp_path / f"bad-{install.__name__}"
         )
     # Archived: uploads are refused with the sentence.
-    result = twine_upload(
-        write(tmp_path, builders.wheel("kept-lib", "1.1")), repository_url=upload_url, token=maintainer_token
-    )
+    later = tmp_path / "later" / "kept_lib-1.1-py3-none-any.whl"
+    later.parent.mkdir()
+    later.write_bytes(builders.wheel("kept-lib", "1.1").content)
+    result = twine_upload([later], repository_url=upload_url, token=maintainer_token)
     assert (
         result.returncode != 0 and "is archived, so no files can be uploaded" in result.stdout + result.stderr
     )

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from accounts.services import require_verified_email
 from moderation.claims import selectors
 from moderation.claims.enums import ClaimEventKind, ClaimKind, ClaimState
-from moderation.claims.exceptions import ClaimError
+from moderation.claims.exceptions import ClaimConflict, ClaimError
 from moderation.claims.models import Claim
 from moderation.claims.notify import ModeratorItem, notify_claimant, notify_moderators
 from moderation.claims.services.case import (
@@ -98,7 +98,7 @@ def claim_file(
     project = decision.project
     existing = selectors.open_claim_of_user_on(user=claimant, normalized_name=project.normalized_name)
     if existing is not None:
-        raise ClaimError(f"You already have an open claim on '{project.name}' (claim #{existing.pk}).")
+        raise ClaimConflict(f"You already have an open claim on '{project.name}' (claim #{existing.pk}).")
     claim = Claim(
         claimant=claimant,
         project=project,
@@ -119,7 +119,7 @@ def claim_file(
         with transaction.atomic():
             claim.save()
     except IntegrityError:  # the same user filed the same claim at the same moment
-        raise ClaimError(f"You already have an open claim on '{project.name}'.") from None
+        raise ClaimConflict(f"You already have an open claim on '{project.name}'.") from None
     note = "" if decision.rule == NameRule.EXISTS else decision.reason
     record_event(claim, ClaimEventKind.FILED, actor=claimant, note=note, state_from="", now=now)
     audit_step(claim, "file", actor=claimant, reason=claim.get_kind_display())
