@@ -245,50 +245,39 @@ def upload_latencies(server: Server, token: str, tag: str) -> list[float]:
     return times
 
 
+def psql(*statements: str, check: bool = True) -> None:
+    commands = [arg for statement in statements for arg in ("-c", statement)]
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", *commands], check=check, capture_output=True
+    )
+
+
 def uploads(server: Server, database: str, args) -> None:
     def token_for(target: Server) -> str:
-        target.manage(
-            "createuser",
-            "scalebench",
-            "--email",
-            "scalebench@example.com",
-            "--password",
-            "x" * 20,
-            "--verified-email",
+        # The account may be there from an earlier run: createuser then refuses, and that is fine.
+        subprocess.run(
+            [
+                PY,
+                "manage.py",
+                "createuser",
+                "scalebench",
+                "--email",
+                "scalebench@example.com",
+                "--password",
+                "x" * 20,
+                "--verified-email",
+            ],
+            cwd=ROOT,
+            env=target.env,
+            capture_output=True,
         )
         return target.manage("mint_token", "scalebench").strip()
 
     empty_db = f"{database}_empty"
-    subprocess.run(
-        [
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-qc",
-            f"DROP DATABASE IF EXISTS {empty_db} WITH (FORCE)",
-            "-c",
-            f"CREATE DATABASE {empty_db}",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    psql(f"DROP DATABASE IF EXISTS {empty_db} WITH (FORCE)", f"CREATE DATABASE {empty_db}")
     empty = Server(empty_db, args.port + 1, args.redis_db)
     empty.manage("migrate", "--noinput")
-    big_token = (
-        token_for(server)
-        if "scalebench"
-        not in server.manage(
-            "shell",
-            "-c",
-            (
-                "from accounts.models import User; print(list(User.objects.filter(username='scalebench')"
-                ".values_list('username', flat=True)))"
-            ),
-        )
-        else server.manage("mint_token", "scalebench").strip()
-    )
+    big_token = token_for(server)
     empty_token = token_for(empty)
     empty.start()
     tag = str(int(time.time()))
@@ -299,18 +288,7 @@ def uploads(server: Server, database: str, args) -> None:
             results["big"] += upload_latencies(server, big_token, f"{tag}b{round_number}")
     finally:
         empty.stop()
-        subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "-qc",
-                f"DROP DATABASE IF EXISTS {empty_db} WITH (FORCE)",
-            ],
-            capture_output=True,
-        )
+        psql(f"DROP DATABASE IF EXISTS {empty_db} WITH (FORCE)", check=False)
     for label, values in results.items():
         cuts = statistics.quantiles(values, n=100)
         print(
