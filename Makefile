@@ -8,7 +8,7 @@ DATA   := $(or $(WHARF_DATA_DIR),var)
 BIND   := $(or $(WHARF_BIND),127.0.0.1:8000)
 BASE   := http://$(BIND)
 
-.PHONY: run test lint setup setup-test worker
+.PHONY: run test lint audit setup setup-test worker
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ setup-test: $(VENV)/.test
 
 test: setup-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in the pinned dependencies (pip-audit); says so and passes where no source is reachable.
+audit: setup-test
+	$(PY) .ci/audit.py
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .

@@ -7,6 +7,7 @@ from accounts import views
 
 urlpatterns = [
     path("", views.account_home, name="account_home"),
+    path("login/", views.login, name="account_login"),
     path("signup/", views.signup, name="account_signup"),
     path("email/", views.email, name="account_email"),
     path("tokens/", views.tokens, name="account_tokens"),

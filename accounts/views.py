@@ -1,14 +1,18 @@
 """Account pages: overview, API tokens, security log, and Wharf's rules on allauth's sign-up and email pages.
 
-Thin views: validate a form, call a service, render. allauth serves the rest of /accounts/ (login, logout,
-password, verification links, two-factor devices).
+Thin views: validate a form, call a service, render. allauth serves the rest of /accounts/ (logout, password,
+verification links, two-factor devices); the login page is allauth's, with a lockout that answers 429.
+Every 429 of allauth's rate limits is `too_many_requests` (config/urls.py `handler429`), with Retry-After.
 """
 
+from allauth.account import app_settings as allauth_account_settings
 from allauth.account.decorators import reauthentication_required
 from allauth.account.models import EmailAddress
-from allauth.account.views import EmailView, SignupView
+from allauth.account.views import EmailView, LoginView, SignupView
+from allauth.core.internal.ratelimit import parse_rates
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -167,3 +171,43 @@ class WharfEmailView(EmailView):
 
 signup = WharfSignupView.as_view()
 email = WharfEmailView.as_view()
+
+
+# allauth's rate-limited actions (ACCOUNT_RATE_LIMITS) behind each page, for the Retry-After of its 429.
+RATE_LIMITED_ACTIONS = {
+    "account_login": ("login", "login_failed"),
+    "account_signup": ("signup",),
+    "account_reset_password": ("reset_password",),
+    "account_reset_password_from_key": ("reset_password_from_key",),
+    "account_email": ("manage_email", "confirm_email"),
+    "account_change_password": ("change_password",),
+    "account_reauthenticate": ("reauthenticate",),
+}
+
+
+def too_many_requests(request, *, reason: str = ""):
+    """The 429 page of every allauth rate limit: what happened and when to try again (also Retry-After).
+
+    The wait is the longest window of the page's limits: by then the limit has certainly let go.
+    """
+    match = request.resolver_match
+    actions = RATE_LIMITED_ACTIONS.get(match.url_name if match else "", ())
+    limits = allauth_account_settings.RATE_LIMITS
+    windows = [rate.duration for action in actions for rate in parse_rates(limits.get(action))]
+    retry_after = int(max(windows, default=60))
+    context = {"reason": reason, "minutes": max(1, round(retry_after / 60))}
+    response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class LockoutLoginView(LoginView):
+    """allauth's login page; an account or address locked out after failed logins gets the 429 page."""
+
+    def form_invalid(self, form):
+        if form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
+            return too_many_requests(self.request, reason=" ".join(form.non_field_errors()))
+        return super().form_invalid(form)
+
+
+login = LockoutLoginView.as_view()

@@ -6,7 +6,8 @@ for this tree and (with --compare) another checkout of Wharf serving the same da
 
 - in-process: the WSGI application (`config.wsgi.application`, the read cache in front of Django) is called
   directly, without sockets, for a Simple page, a JSON page, the root and a wheel, after one call that fills
-  the cache; µs per request (median of 5 batches). Measured in the same process, as references: one bare
+  the cache; µs per request (the fastest of 5 batches in a round, then the fastest round: on a shared machine
+  other load only ever adds time). Measured in the same process, as references: one bare
   shared-cache read (`cache.get`) and one bare database read of a project's serial;
 - over HTTP: wrk (2 threads, 16 connections) against a gunicorn started from the tree, on the Simple page
   with pip's Accept header; requests/s.
@@ -24,22 +25,17 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-SHARED = Path(os.environ.get("PEERBENCH_HOME") or ROOT.parent / "shared" / "bench")  # the peer harness
+from common import HERE, PIP_ACCEPT, ROOT, free_port, server_env, small_corpus
+
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/wharf-bench-readcache"))
-PORT = int(os.environ.get("WHARF_BENCH_PORT", "18094"))
-PIP_ACCEPT = (
-    "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"
-)
+PORT = int(os.environ.get("WHARF_BENCH_PORT") or free_port())
 
 # Runs inside the tree under test (cwd), with the benchmark server's environment.
 MEASURE = r"""
-import io, json, os, statistics, sys, time
+import io, json, os, sys, time
 sys.path.insert(0, os.getcwd())
 from config.wsgi import application
 from django.core.cache import cache
@@ -64,7 +60,7 @@ def per_call(function):
         for _ in range(count):
             function()
         batches.append((time.perf_counter() - started) / count * 1e6)
-    return statistics.median(batches)
+    return min(batches)  # the least disturbed batch: other load only ever adds time
 
 results = {}
 for label, path, accept in targets:
@@ -85,12 +81,7 @@ print(json.dumps(results))
 
 
 def run_env() -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL"))}
-    for line in (BENCH_DIR / "env").read_text().splitlines():
-        key, _, value = line.partition("=")
-        env[key] = value
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    return env
+    return {**server_env(BENCH_DIR), "DJANGO_SETTINGS_MODULE": "config.settings"}
 
 
 def measure_in_process(tree: Path, wheel_path: str, count: int) -> dict:
@@ -130,10 +121,8 @@ def gunicorn(tree: Path, port: int) -> subprocess.Popen:
         start_new_session=True,
     )
     for _ in range(200):
-        if (
-            subprocess.run(["curl", "-sf", "-o", "/dev/null", f"http://127.0.0.1:{port}/simple/"]).returncode
-            == 0
-        ):
+        probe = subprocess.run(["curl", "-sf", "-o", "/dev/null", f"http://127.0.0.1:{port}/simple/"])
+        if probe.returncode == 0 and server.poll() is None:
             return server
         time.sleep(0.1)
     server.terminate()
@@ -155,12 +144,7 @@ def main() -> None:
         trees["compared"] = args.compare.resolve()
 
     env = {**os.environ, "BENCH_DIR": str(BENCH_DIR), "WHARF_BENCH_PORT": str(PORT)}
-    corpus = Path(tempfile.mkdtemp(prefix="wharf-corpus-"))
-    subprocess.run(
-        [sys.executable, SHARED / "gen_corpus.py", corpus, "--small", "20", "--big-releases", "0"],
-        check=True,
-        capture_output=True,
-    )
+    corpus = small_corpus()
     subprocess.run([HERE / "serve_wharf.sh", "start", args.mode], check=True, env=env)
     try:
         url, token = (BENCH_DIR / "url").read_text().strip(), (BENCH_DIR / "token").read_text().strip()
@@ -185,26 +169,22 @@ def main() -> None:
     in_process: dict[str, list[dict]] = {label: [] for label in trees}
     http: dict[str, list[float]] = {label: [] for label in trees}
     for round_number in range(args.rounds):
-        for offset, (label, tree) in enumerate(trees.items()):
+        for label, tree in trees.items():
             in_process[label].append(measure_in_process(tree, wheel_path, args.requests))
-            server = gunicorn(tree, PORT + 1 + offset)
+            port = free_port()
+            server = gunicorn(tree, port)
             try:
-                http[label].append(
-                    wrk_rps(f"http://127.0.0.1:{PORT + 1 + offset}/simple/bench-pkg-001/", args.duration)
-                )
+                http[label].append(wrk_rps(f"http://127.0.0.1:{port}/simple/bench-pkg-001/", args.duration))
             finally:
                 os.killpg(server.pid, 15)
                 server.wait()
         print(f"round {round_number + 1}/{args.rounds} done", file=sys.stderr)
 
-    print(f"mode {args.mode}; {args.rounds} rounds; medians across rounds")
+    print(f"mode {args.mode}; {args.rounds} rounds; in-process: fastest round, HTTP: median round")
     labels = list(trees)
     print(f"{'in-process, µs per request':36}" + "".join(f"{label:>14}" for label in labels))
     for key in in_process[labels[0]][0]:
-        print(
-            f"{key:36}"
-            + "".join(f"{statistics.median(r[key] for r in in_process[label]):14.1f}" for label in labels)
-        )
+        print(f"{key:36}" + "".join(f"{min(r[key] for r in in_process[label]):14.1f}" for label in labels))
     print(
         f"{'HTTP Simple page, req/s (wrk)':36}"
         + "".join(f"{statistics.median(http[label]):14.0f}" for label in labels)

@@ -11,49 +11,17 @@ Usage: bench/simple_pages.py [--mode embedded|production] [--duration 10]
 """
 
 import argparse
-import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-SHARED = Path(os.environ.get("PEERBENCH_HOME") or ROOT.parent / "shared" / "bench")  # the peer harness
+from common import HERE, PIP_ACCEPT, ROOT, SHARED, wrk
+
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/wharf-bench-simple"))
 PORT = os.environ.get("WHARF_BENCH_PORT", "18092")
-PIP_ACCEPT = (
-    "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"
-)
-
-
-def wrk(url: str, accept: str | None, duration: int) -> dict:
-    command = [
-        "wrk",
-        "-t",
-        "2",
-        "-c",
-        "16",
-        "-d",
-        f"{duration}s",
-        "--latency",
-        "-s",
-        SHARED / "wrk_report.lua",
-    ]
-    if accept:
-        command += ["-H", f"Accept: {accept}"]
-    output = subprocess.run([*map(str, command), url], capture_output=True, text=True, check=True).stdout
-    report = json.loads(re.search(r"^WRKJSON (\{.*\})$", output, re.M).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "rps": report["requests"] / (report["duration_us"] / 1e6),
-        "p50_ms": report["lat_p50_us"] / 1000,
-        "p99_ms": report["lat_p99_us"] / 1000,
-        "non_2xx": int(errors.group(1)) if errors else 0,
-    }
 
 
 def main() -> None:

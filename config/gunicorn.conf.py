@@ -23,3 +23,10 @@ keepalive = 5
 limit_request_field_size = 8190 * 4
 # Off unless asked for (`-` for stdout, or a path): formatting a line per request cost ~10% of throughput.
 accesslog = os.environ.get("WHARF_ACCESS_LOG") or None
+
+
+def post_worker_init(worker):
+    """Each worker sweeps what dead uploads left, now and every few minutes (registry/housekeeping.py)."""
+    from registry import housekeeping
+
+    housekeeping.start()

@@ -58,8 +58,49 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
-if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+
+# --- HTTPS (docs/hardening.md). Behind a TLS proxy, trust its X-Forwarded-Proto; WHARF_HTTPS (on whenever
+# the proxy header is trusted) makes the site HTTPS only: Secure cookies, http:// redirected, HSTS.
+TRUST_PROXY_SCHEME = env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False)
+if TRUST_PROXY_SCHEME:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+WHARF_HTTPS = env_bool("WHARF_HTTPS", TRUST_PROXY_SCHEME)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = WHARF_HTTPS
+SECURE_HSTS_SECONDS = env_int("WHARF_HSTS_SECONDS", 365 * 24 * 3600) if WHARF_HTTPS else 0
+# PyPI's header: a year, subdomains included, preload (which takes effect only once submitted to the list).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("WHARF_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("WHARF_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# No page runs inline script or style (templates keep both in static files); README images may come from any
+# HTTPS host. Django 5.2 has no CSP of its own: django-csp sends the header.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "upgrade-insecure-requests": WHARF_HTTPS,
+    }
+}
+# Features no page uses, refused to it and what it embeds (config.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
 
 INSTALLED_APPS = [
     # django.contrib.admin with Wharf's admin site: staff log in through allauth, with 2FA (accounts issue).
@@ -87,6 +128,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.middleware.NulInPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,7 +213,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("WHARF_CELERY_QUEUE", "wharf")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
-    "purge-stale-uploads": {"task": "registry.tasks.purge_stale_uploads", "schedule": 3600.0},
+    # Package storage against the file rows, reported in the worker's log (python manage.py check_storage).
+    "check-storage": {"task": "registry.tasks.check_storage", "schedule": 24 * 3600.0},
     # Name claims: move cases whose deadline passed, re-send owner emails, remind moderators (hourly).
     "claims-deadlines": {"task": "moderation.claims.tasks.run_claim_deadlines", "schedule": 3600.0},
 }
@@ -206,6 +250,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the site's own CSS (templates/ is the site's own templates)
 STATIC_ROOT = WHARF_DATA_DIR / "static"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -234,6 +279,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MIB = 1024 * 1024
 WHARF_MAX_FILE_SIZE = env_int("WHARF_MAX_FILE_SIZE", 100 * MIB)
 WHARF_MAX_PROJECT_SIZE = env_int("WHARF_MAX_PROJECT_SIZE", 10 * 1024 * MIB)
+# The most partial uploads (FILE_UPLOAD_TEMP_DIR) may hold at once; past it uploads answer 503, Retry-After.
+WHARF_PARTIAL_UPLOADS_MAX_BYTES = env_int("WHARF_PARTIAL_UPLOADS_MAX_BYTES", 10 * WHARF_MAX_FILE_SIZE)
 WHARF_RELEASE_UPLOAD_WINDOW_DAYS = env_int("WHARF_RELEASE_UPLOAD_WINDOW_DAYS", 14)
 WHARF_REQUIRE_2FA_FOR_UPLOAD = env_bool("WHARF_REQUIRE_2FA_FOR_UPLOAD", False)
 # Collaborator invitations (project manage pages) can be accepted for this many days.
@@ -246,6 +293,10 @@ WHARF_ADMIN_REQUIRE_2FA = env_bool("WHARF_ADMIN_REQUIRE_2FA", not DEBUG)
 # `project.create.user` and `project.create.ip` rate limits).
 WHARF_PROJECT_CREATE_USER_RATE = os.environ.get("WHARF_PROJECT_CREATE_USER_RATE", "20/hour")
 WHARF_PROJECT_CREATE_IP_RATE = os.environ.get("WHARF_PROJECT_CREATE_IP_RATE", "40/hour")
+# Uploads one API token may make (a generous bound on a release's wheels), XML-RPC calls per client IP
+# address (PyPI's number).
+WHARF_UPLOAD_TOKEN_RATE = os.environ.get("WHARF_UPLOAD_TOKEN_RATE", "1000/hour")
+WHARF_XMLRPC_IP_RATE = os.environ.get("WHARF_XMLRPC_IP_RATE", "3600/hour")
 # Reports one account may file.
 WHARF_REPORT_RATE = os.environ.get("WHARF_REPORT_RATE", "20/day")
 # Removing projects or freezing accounts in bulk above this many objects waits for a second moderator.
@@ -471,15 +522,6 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG and bool(CSRF_TRUSTED_ORIGINS))
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_CONTENT_TYPE_NOSNIFF = True
-# Behind TLS (README "Running in production"): redirect plain HTTP and pin HTTPS with HSTS.
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
-X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,

@@ -35,3 +35,5 @@ urlpatterns = [
 # Under /api/ these answer in the REST API's error format; elsewhere, Django's pages.
 handler404 = "config.api.not_found"
 handler500 = "config.api.server_error"
+# allauth answers its rate limits with this view (it looks for `handler429` in the root URL conf).
+handler429 = "accounts.views.too_many_requests"

@@ -22,4 +22,8 @@ class ReportRefused(ModerationError):
 
 
 class ReportRateLimited(ReportRefused):
-    """The reporter filed too many reports recently."""
+    """The reporter filed too many reports recently; `retry_after` seconds until one more fits."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -27,7 +27,7 @@ def report_project(request, name):
     if project is None:
         raise Http404("No such project.")
     form = ReportForm(request.POST or None)
-    status = 200
+    status, retry_after = 200, None
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -39,7 +39,9 @@ def report_project(request, name):
                 )
             except ReportRefused as error:
                 form.add_error(None, error.message)
-                status = 429 if isinstance(error, ReportRateLimited) else 400
+                status = 400
+                if isinstance(error, ReportRateLimited):
+                    status, retry_after = 429, error.retry_after
             else:
                 messages.success(
                     request,
@@ -49,9 +51,12 @@ def report_project(request, name):
                 return redirect(f"/project/{project.normalized_name}/")
         else:
             status = 400
-    return render(
+    response = render(
         request,
         "moderation/report.html",
         {"project": project, "form": form, "support_email": settings.WHARF_SUPPORT_EMAIL},
         status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -2,11 +2,15 @@
 
 
 class UploadError(Exception):
-    """Base of every refused upload; `message` is shown to the uploader as is."""
+    """Base of every refused upload; `message` is shown to the uploader as is.
 
-    def __init__(self, message: str):
+    `retry_after` (seconds) is sent as `Retry-After` when trying again later can succeed.
+    """
+
+    def __init__(self, message: str, *, retry_after: int | None = None):
         super().__init__(message)
         self.message = message
+        self.retry_after = retry_after
 
 
 class InvalidUpload(UploadError):
@@ -43,6 +47,10 @@ class RateLimited(UploadError):
 
 class IndexReadOnly(UploadError):
     """The index is in read-only mode (503)."""
+
+
+class ServerBusy(UploadError):
+    """The server has no room for another upload right now (503, with Retry-After)."""
 
 
 class ManageError(Exception):

@@ -344,3 +344,21 @@ class UsedJwtId(models.Model):
 
     def __str__(self):
         return f"{self.issuer} {self.jti}"
+
+
+class StorageIntent(models.Model):
+    """Bytes an upload is putting into package storage before its file row commits.
+
+    Committed before the bytes are stored and deleted in the transaction that records the file, so a process
+    that dies in between leaves this row, and `registry.services.intents` removes the bytes no file row
+    claims. One row per path: an upload of identical bytes takes the row over (and locks it while it does).
+    """
+
+    path = models.CharField(max_length=400, unique=True)
+    owner = models.CharField(max_length=32, help_text="The upload attempt holding the intent.")
+    host = models.CharField(max_length=16)
+    pid = models.IntegerField()
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.path

@@ -1,14 +1,16 @@
 """Rate limits kept in the shared cache: new projects per user and per IP address (as Warehouse's
-`create_project`), and
-any other per-key limit (moderation uses it for reports).
+`create_project`), uploads per API token, XML-RPC calls per IP address, and any other per-key limit
+(moderation uses it for reports).
 
 A sliding window counter: each key counts its actions in fixed buckets one window long, and the rate seen
 now is the current bucket plus the previous one weighted by how much of it still lies inside the window.
 That follows PyPI's moving window closely with two cache keys and an atomic `incr`, on Redis and in the
-process cache alike. `allowed` only reads; `hit` counts, and callers hit once the action has committed, so
-refused or rolled-back attempts never use up the allowance.
+process cache alike. `take` counts an action before it is done, atomically, and gives the count back when the
+limit is reached, so parallel requests can never overshoot it; `Taken.refund` gives it back when the action
+did not happen after all. `retry_after` tells a refused client when one more action will fit.
 """
 
+import contextlib
 import math
 import re
 import time
@@ -44,6 +46,21 @@ def parse_rate(text: str) -> Rate:
     if not match or match[3] not in _UNITS or int(match[1]) < 1:
         raise ImproperlyConfigured(f"'{text}' is not a rate such as '20/hour' or '10/5m'.")
     return Rate(count=int(match[1]), seconds=int(match[2] or 1) * _UNITS[match[3]])
+
+
+@dataclass(frozen=True)
+class Taken:
+    """Actions counted by `take`, to give back when they did not happen."""
+
+    keys: tuple[str, ...] = ()
+
+    def refund(self) -> None:
+        for key in self.keys:
+            with contextlib.suppress(ValueError):  # expired meanwhile: nothing left to give back
+                cache.decr(key)
+
+    def __add__(self, other: "Taken") -> "Taken":
+        return Taken(self.keys + other.keys)
 
 
 class SlidingWindow:
@@ -92,24 +109,81 @@ class SlidingWindow:
         except ValueError:  # evicted between add and incr
             cache.set(current_key, 1, timeout=2 * self.rate.seconds)
 
+    def take(self, key: str, *, now: float | None = None) -> Taken | None:
+        """Count one action of `key` if it fits, else None; atomic: parallel takes never pass the limit."""
+        now = time.time() if now is None else now
+        current_key, previous_key, elapsed = self._keys(key, now)
+        cache.add(current_key, 0, timeout=2 * self.rate.seconds)
+        try:
+            count = cache.incr(current_key)
+        except ValueError:
+            cache.set(current_key, count := 1, timeout=2 * self.rate.seconds)
+        if count + cache.get(previous_key, 0) * (1 - elapsed) > self.rate.count:
+            Taken((current_key,)).refund()
+            return None
+        return Taken((current_key,))
 
-def _project_limits() -> tuple[SlidingWindow, SlidingWindow]:
-    return (
-        SlidingWindow("project-create-user", parse_rate(settings.WHARF_PROJECT_CREATE_USER_RATE)),
-        SlidingWindow("project-create-ip", parse_rate(settings.WHARF_PROJECT_CREATE_IP_RATE)),
-    )
+
+def limit(scope: str, setting: str) -> SlidingWindow:
+    """The limit named `scope`, at the rate the setting `setting` gives ("COUNT/PERIOD")."""
+    return SlidingWindow(scope, parse_rate(getattr(settings, setting)))
+
+
+def refuse(window: SlidingWindow, key: str, message: str) -> RateLimited:
+    return RateLimited(message, retry_after=window.retry_after(key))
+
+
+def _project_limits(user_id: int, ip_address: str | None) -> list[tuple[SlidingWindow, str]]:
+    limits = [(limit("project-create-user", "WHARF_PROJECT_CREATE_USER_RATE"), str(user_id))]
+    if ip_address:
+        limits.append((limit("project-create-ip", "WHARF_PROJECT_CREATE_IP_RATE"), ip_address))
+    return limits
 
 
 def check_project_creation(*, user_id: int, ip_address: str | None) -> None:
-    """Raise RateLimited (429) when the user or the IP address created too many projects recently."""
-    per_user, per_ip = _project_limits()
-    if not per_user.allowed(str(user_id)) or (ip_address and not per_ip.allowed(ip_address)):
-        raise RateLimited(TOO_MANY_PROJECTS)
+    """Raise RateLimited (429) when the user or the IP address created too many projects recently (reads only:
+    an early refusal before the upload is checked; `take_project_creation` counts)."""
+    for window, key in _project_limits(user_id, ip_address):
+        if not window.allowed(key):
+            raise refuse(window, key, TOO_MANY_PROJECTS)
 
 
-def project_created(*, user_id: int, ip_address: str | None) -> None:
-    """Count a project creation that committed against both limits."""
-    per_user, per_ip = _project_limits()
-    per_user.hit(str(user_id))
-    if ip_address:
-        per_ip.hit(ip_address)
+def take_project_creation(*, user_id: int, ip_address: str | None) -> Taken:
+    """Count a project creation against both limits before it happens; RateLimited when either is reached.
+
+    The caller refunds what it took if the project is not created after all.
+    """
+    taken = Taken()
+    for window, key in _project_limits(user_id, ip_address):
+        counted = window.take(key)
+        if counted is None:
+            taken.refund()
+            raise refuse(window, key, TOO_MANY_PROJECTS)
+        taken += counted
+    return taken
+
+
+def take_upload(*, token_id: int) -> None:
+    """Count an upload with this API token (WHARF_UPLOAD_TOKEN_RATE); RateLimited when there were too many."""
+    window = limit("upload-token", "WHARF_UPLOAD_TOKEN_RATE")
+    if window.take(str(token_id)) is None:
+        raise refuse(
+            window,
+            str(token_id),
+            f"Too many uploads with this API token: at most {window.rate.count} every "
+            f"{_period(window.rate.seconds)}. Upload again later.",
+        )
+
+
+def take_xmlrpc_call(*, ip_address: str) -> int | None:
+    """Count an XML-RPC call from `ip_address` (WHARF_XMLRPC_IP_RATE); the seconds to wait if refused."""
+    window = limit("xmlrpc-ip", "WHARF_XMLRPC_IP_RATE")
+    return None if window.take(ip_address) is not None else window.retry_after(ip_address)
+
+
+def _period(seconds: int) -> str:
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            count = seconds // size
+            return unit if count == 1 else f"{count} {unit}s"
+    return f"{seconds} seconds"

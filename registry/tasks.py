@@ -6,18 +6,21 @@ from celery import shared_task
 
 from registry import cdn, front
 from registry.services.files import stored_files_delete
-from registry.services.maintenance import purge_stale_upload_files
+from registry.services.storage_check import storage_check
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task
-def purge_stale_uploads(max_age_hours: int = 24) -> int:
-    """Remove partial uploads a crashed worker left in the temporary directory."""
-    removed = purge_stale_upload_files(max_age_hours=max_age_hours)
-    if removed:
-        logger.info("removed %d stale partial uploads", removed)
-    return removed
+def check_storage() -> bool:
+    """Report (never repair) rows without bytes and bytes without rows; `check_storage --repair` fixes them.
+
+    Repairs delete, so they wait for a person: a wrong bucket or database would make everything look lost.
+    """
+    report = storage_check()
+    for line in report.lines():
+        logger.error("check_storage: %s", line)
+    return report.clean
 
 
 # Deleting is idempotent, so any failure (a disk error, an S3 hiccup) is worth retrying.

@@ -347,8 +347,11 @@ def stored_paths() -> set[str]:
 
 
 def temp_uploads() -> set[str]:
+    """Partial uploads left behind (the reservations' lock file is not one)."""
+    from registry.upload.partials import LOCK_NAME
+
     root = Path(settings.FILE_UPLOAD_TEMP_DIR)
-    return set(os.listdir(root)) if root.exists() else set()
+    return set(os.listdir(root)) - {LOCK_NAME} if root.exists() else set()
 
 
 def state() -> dict:

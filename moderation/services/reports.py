@@ -61,7 +61,10 @@ def report_create(*, project: Project, reporter, reason: str, description: str) 
         raise duplicate
     limit = _report_limit()
     if not limit.allowed(str(reporter.pk)):
-        raise ReportRateLimited("You have sent too many reports recently; please try again later.")
+        raise ReportRateLimited(
+            "You have sent too many reports recently; please try again later.",
+            retry_after=limit.retry_after(str(reporter.pk)),
+        )
     try:
         with transaction.atomic():
             report = Report.objects.create(

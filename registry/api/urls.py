@@ -9,6 +9,12 @@ RELEASE = "projects/<str:name>/releases/<str:version>/"
 urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="api-projects"),
     path("projects/<str:name>/", views.ProjectDetailView.as_view(), name="api-project"),
+    path("projects/<str:name>/archive/", views.ProjectArchiveView.as_view(archive=True), name="api-archive"),
+    path(
+        "projects/<str:name>/unarchive/",
+        views.ProjectArchiveView.as_view(archive=False),
+        name="api-unarchive",
+    ),
     path(RELEASE, views.ReleaseDetailView.as_view(), name="api-release"),
     path(f"{RELEASE}yank/", views.ReleaseYankView.as_view(), name="api-release-yank"),
     path(f"{RELEASE}unyank/", views.ReleaseUnyankView.as_view(), name="api-release-unyank"),

@@ -31,6 +31,7 @@ from registry.api.serializers import (
     YankSerializer,
 )
 from registry.models import File, JournalEntry, Project, Release, RoleInvitation
+from registry.services.archiving import project_archive, project_unarchive
 from registry.services.files import file_remove
 from registry.services.projects import project_remove
 from registry.services.releases import release_remove, release_unyank, release_yank
@@ -124,6 +125,22 @@ class ProjectDetailView(APIView):
         _confirmed(request, expected=project.name, what="project name")
         project_remove(project=project, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProjectArchiveView(APIView):
+    """PEP 792: Owners archive a project (installable, no more uploads) or unarchive it, as on the manage
+    page; the same service journals the change and emails the Owners."""
+
+    permission_classes = [requires(MANAGE)]
+    archive = True
+
+    @extend_schema(
+        request=None, responses=ProjectSerializer, summary="Archive or unarchive a project (Owners)"
+    )
+    def post(self, request, name: str):
+        project = managed_project(request, name)
+        (project_archive if self.archive else project_unarchive)(project=project, actor=request.user)
+        return ProjectDetailView().get(request, name)
 
 
 # --- releases and files ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from registry.exceptions import (
     InvalidUpload,
     NameConflict,
     RateLimited,
+    ServerBusy,
     UploadActionGone,
     UploadError,
     UploadNotPermitted,
@@ -23,6 +24,7 @@ STATUS_BY_ERROR = {
     RateLimited: 429,
     UploadActionGone: 410,
     IndexReadOnly: 503,
+    ServerBusy: 503,
 }
 
 
@@ -60,4 +62,7 @@ def message_response(status: int, message: str, request=None) -> HttpResponse:
 
 def error_response(error: UploadError, request=None) -> HttpResponse:
     status = next(code for kind, code in STATUS_BY_ERROR.items() if isinstance(error, kind))
-    return message_response(status, error.message, request)
+    response = message_response(status, error.message, request)
+    if error.retry_after is not None:
+        response["Retry-After"] = str(error.retry_after)
+    return response

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.adapter import request_origin
-from registry import selectors
+from registry import killpoints, selectors
 from registry.exceptions import UploadError
 from registry.protocols.responses import error_response, message_response
 from registry.services.uploads import upload_submit
@@ -36,7 +36,7 @@ def legacy_upload(request):
     except UploadError as error:
         _drain(request)
         return error_response(error, request)
-    return HttpResponse("OK\n", content_type="text/plain")
+    return killpoints.after_response(HttpResponse("OK\n", content_type="text/plain"), "upload-after-response")
 
 
 def legacy_upload_without_slash(request):

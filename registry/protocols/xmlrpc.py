@@ -3,6 +3,8 @@
 
 Bodies are parsed with defusedxml, so entity expansion and external entities are refused
 (docs/hostile-inputs.md, I).
+Each client IP address may call WHARF_XMLRPC_IP_RATE times (PyPI: 3600 an hour); past it, 429 with
+Retry-After and PyPI's fault.
 """
 
 import xmlrpc.client
@@ -14,7 +16,8 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from registry import mirror
+from accounts.adapter import request_origin
+from registry import mirror, ratelimits
 from registry.protocols.common import CORS_HEADERS
 
 MAX_BODY = 64 * 1024
@@ -74,9 +77,24 @@ def _fault(code: int, message: str) -> HttpResponse:
     return _xml(xmlrpc.client.Fault(code, message), fault=True)
 
 
+def _too_many_calls(wait: int) -> HttpResponse:
+    response = _fault(
+        -32500,
+        "HTTPTooManyRequests: The action could not be performed because there were too many requests by the "
+        f"client. Limit may reset in {wait} seconds.",
+    )
+    response.status_code = 429
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @csrf_exempt
 @require_POST
 def rpc(request):
+    ip_address, _user_agent = request_origin(request)
+    wait = ratelimits.take_xmlrpc_call(ip_address=ip_address or "unknown")
+    if wait is not None:
+        return _too_many_calls(wait)
     body = _body(request)
     if body is None:
         return _fault(-32600, f"Request too large: XML-RPC bodies are limited to {MAX_BODY} bytes.")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from registry import notifications
 from registry.enums import ARCHIVED, UNARCHIVED, ProjectStatus
-from registry.exceptions import ManageError
+from registry.exceptions import ManageConflict
 from registry.models import Project
 from registry.services.journal import journal_record
 from registry.services.permissions import require_owner
@@ -26,7 +26,7 @@ def _change(project: Project, actor, *, archive: bool) -> Project:
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if (locked.status == ProjectStatus.ARCHIVED) == archive:
         state = "already archived" if archive else "not archived"
-        raise ManageError(f"Project '{project.name}' is {state}.")
+        raise ManageConflict(f"Project '{project.name}' is {state}.")
     status, archived_at = (
         (ProjectStatus.ARCHIVED, timezone.now()) if archive else (ProjectStatus.ACTIVE, None)
     )
@@ -42,11 +42,11 @@ def _change(project: Project, actor, *, archive: bool) -> Project:
 
 @transaction.atomic
 def project_archive(*, project: Project, actor) -> Project:
-    """Archive `project`; ManageNotPermitted unless `actor` is an Owner, ManageError if it already is."""
+    """Archive `project`; ManageNotPermitted unless `actor` is an Owner, ManageConflict if it already is."""
     return _change(project, actor, archive=True)
 
 
 @transaction.atomic
 def project_unarchive(*, project: Project, actor) -> Project:
-    """Make an archived project accept uploads again; ManageError if it is not archived."""
+    """Make an archived project accept uploads again; ManageConflict if it is not archived."""
     return _change(project, actor, archive=False)

@@ -11,8 +11,9 @@ parsing, authorizing, validating and publishing. The steps:
 - `upload_authorize`: the identity-dependent checks (PyPI's order: before any time is spent on the file);
 - `upload_publish`: the remaining database checks, then storage, rows and journal at once.
 
-Nothing is written unless every check passed: files are stored first and removed again if the transaction
-fails, so a refused upload leaves no row and no file behind.
+Nothing is written unless every check passed: files are stored first, under a storage intent committed
+before them, and removed again if the transaction fails, so a refused upload leaves no row and no file
+behind, and a crashed one nothing the intents sweep does not find (`registry.services.intents`).
 """
 
 import hashlib
@@ -34,12 +35,13 @@ from accounts.services import has_two_factor, token_authenticate, token_mark_use
 from accounts.tokens import INVALID_AUTH, USERNAME_LOGIN_REFUSED, token_from_authorization
 from common.sql import sql
 from moderation import policy
-from registry import ratelimits, signals, storage
+from registry import killpoints, ratelimits, signals, storage
 from registry.enums import PackageType, ProjectStatus, RoleName
 from registry.exceptions import IndexReadOnly, InvalidUpload, NameConflict, UploadNotPermitted
 from registry.models import File, Project, Release, Role, TrustedPublisher, UsedFilename
 from registry.names import normalize
 from registry.selectors import project_with_role
+from registry.services.intents import intent_abandon, intent_fulfil, intent_open
 from registry.services.journal import journal_record
 from registry.services.projects import check_new_project_name
 from registry.upload.pipeline import (
@@ -95,6 +97,7 @@ def upload_submit(
     """
     uploads_open()
     token = upload_token(authorization)
+    ratelimits.take_upload(token_id=token.pk)
     with receive() as received:
         request = parse_upload_request(received)
         target = upload_authorize(token=token, request=request, ip_address=ip_address)
@@ -256,15 +259,45 @@ def upload_publish(
     release = _open_release(target, upload)
 
     path = storage.file_path(blake2_256_digest=upload.file.blake2_256_digest, filename=upload.filename)
-    storage.store_file(upload.file.path, path=path)
-    if upload.core_metadata is not None:
-        storage.store_bytes(upload.core_metadata, path=f"{path}.metadata")
-    origin = {"user_agent": user_agent, "ip_address": ip_address}
+    killpoints.reached("upload-before-storage")
+    # Committed before the bytes go in, so a crash before the rows commit leaves nothing unclaimed.
+    owner = intent_open(path=path)
+    try:
+        storage.store_file(upload.file.path, path=path)
+        if upload.core_metadata is not None:
+            storage.store_bytes(upload.core_metadata, path=f"{path}.metadata")
+        result = _record(
+            target, upload, release=release, path=path, user_agent=user_agent, ip_address=ip_address
+        )
+    except BaseException:
+        intent_abandon(path=path, owner=owner)
+        raise
+    if not result.created:
+        intent_abandon(path=path, owner=owner)  # the identical file's row claims the bytes
+    return result
+
+
+def _record(
+    target: UploadTarget, upload: ValidatedUpload, *, release: Release | None, path: str, **origin
+) -> UploadResult:
+    """Write the rows in one transaction, joining what concurrent uploads created first.
+
+    A new project is counted against the creation limits before it is written (so parallel uploads cannot
+    overshoot them), and given back unless this upload created it.
+    """
+    taken = ratelimits.Taken()
+    if target.project is None:
+        taken = ratelimits.take_project_creation(user_id=target.user.pk, ip_address=origin["ip_address"])
+    created_project = False
     try:
         for _attempt in range(RACE_ATTEMPTS):
             try:
                 with transaction.atomic():
+                    transaction.on_commit(lambda: killpoints.reached("upload-after-commit"))
                     file = _record_upload(target, upload, release=release, path=path, **origin)
+                    intent_fulfil(path=path)
+                    killpoints.reached("upload-after-storage")
+                created_project = target.project is None
                 return UploadResult(file=file, created=True)
             except IntegrityError:
                 # A concurrent upload committed first. The same file (a retried CI job) makes this one a
@@ -275,15 +308,15 @@ def upload_publish(
                     return UploadResult(file=existing, created=False)
                 if target.project is None:
                     target = upload_authorize(
-                        token=target.token, request=upload.request, ip_address=ip_address
+                        token=target.token, request=upload.request, ip_address=origin["ip_address"]
                     )
                 release = _open_release(target, upload)
         raise InvalidUpload(
             f"Other uploads to project '{target.name}' kept changing it at the same moment; upload again."
         )
-    except BaseException:
-        _discard_stored(path)
-        raise
+    finally:
+        if not created_project:
+            taken.refund()
 
 
 # The reads below run once per uploaded file, through Model.raw(): the ORM's query compilation
@@ -385,8 +418,6 @@ def _record_upload(
         Role.objects.create(user=user, project=project, role_name=RoleName.OWNER)
         changes += [("create", None), (f"add {RoleName.OWNER} {user.username}", None)]
         created_project = project
-        # Only creations that commit count against the rate limits.
-        transaction.on_commit(lambda: ratelimits.project_created(user_id=user.pk, ip_address=ip_address))
         transaction.on_commit(
             lambda: signals.project_created.send(
                 sender=Project, project_id=created_project.pk, user_id=user.pk, ip_address=ip_address
@@ -483,9 +514,3 @@ def _sha256(data: bytes | None) -> str:
 
 def _blake2(data: bytes | None) -> str:
     return hashlib.blake2b(data, digest_size=32).hexdigest() if data is not None else ""
-
-
-def _discard_stored(path: str) -> None:
-    """Remove what this upload stored unless a committed file row points at it (identical bytes)."""
-    if not File.objects.filter(path=path).exists():
-        storage.delete_stored(path, f"{path}.metadata")

@@ -1,12 +1,11 @@
 """Receiving the upload body: the `content` part streams to a temporary file, hashed as it arrives.
 
-Nothing is held whole in memory, the size cap stops the transfer early, and the temporary file is removed
-when the request ends whatever happened (the service hard-links it into storage when the upload succeeds).
+Nothing is held whole in memory, the size cap stops the transfer early, and the partial file (reserved in
+`registry.upload.partials` before the body is read) is removed when the request ends whatever happened (the
+service hard-links it into storage when the upload succeeds).
 """
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpl
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 
 from registry.exceptions import InvalidUpload
+from registry.upload import partials
 
 CHUNK_SIZE = 256 * 1024
 MIB = 1024 * 1024
@@ -58,12 +58,12 @@ class DistributionFileHandler(FileUploadHandler):
 
     chunk_size = CHUNK_SIZE
 
-    def __init__(self, *, max_size: int, temp_dir: str, larger_cap: Callable[[], int] | None = None):
+    def __init__(self, *, max_size: int, partial: Path, larger_cap: Callable[[], int] | None = None):
         super().__init__()
         self.max_size = max_size
         # Asked once, only when a file outgrows `max_size`: a project may have a larger limit.
         self._larger_cap = larger_cap
-        self.temp_dir = temp_dir
+        self.partial = partial
         self.received: ReceivedFile | None = None
         self.file_fields: list[str] = []
         self.content_parts = 0
@@ -80,9 +80,7 @@ class DistributionFileHandler(FileUploadHandler):
         self.content_parts += 1
         if self.content_parts > 1:
             raise SkipFile()
-        fd, path = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=self.temp_dir)
-        self._handle = os.fdopen(fd, "wb")
-        self._path = Path(path)
+        self._handle = open(self.partial, "wb")  # noqa: SIM115 (closed in file_complete or discard)
         self._size = 0
         self._hashes = (hashlib.md5(usedforsecurity=False), hashlib.sha256(), hashlib.blake2b(digest_size=32))
 
@@ -109,7 +107,7 @@ class DistributionFileHandler(FileUploadHandler):
         self._handle = None
         md5, sha256, blake2 = (digest.hexdigest() for digest in self._hashes)
         self.received = ReceivedFile(
-            path=self._path,
+            path=self.partial,
             filename=self.file_name,
             content_type=self.content_type or "",
             size=self._size,
@@ -122,38 +120,47 @@ class DistributionFileHandler(FileUploadHandler):
     def upload_interrupted(self):
         self.discard()
 
-    def discard(self):
+    def close(self):
+        """Close the partial if parsing stopped half-way (the request removes the file itself)."""
         if self._handle is not None:
             self._handle.close()
             self._handle = None
-            self._path.unlink(missing_ok=True)
+
+    def discard(self):
+        """Drop what was received so far: a file over the size cap must not keep filling the disk."""
+        self.close()
+        self.partial.unlink(missing_ok=True)
 
 
 @contextmanager
 def receive_upload(request, *, larger_cap: Callable[[], int] | None = None) -> Iterator[ReceivedUpload]:
-    """Parse the multipart body of a Django `request`; the temporary file is deleted when the block ends.
+    """Parse the multipart body of a Django `request`; the partial file is deleted when the block ends.
 
     The upload service calls this (as its `receive` step) only after the admin flags and the token allowed
     the upload, so a refused upload never streams its file to disk. A file passing the site's limit keeps
     streaming up to `larger_cap()` (the largest per-project override, asked only then): its project is not
-    known until the form is parsed.
+    known until the form is parsed. Raises InvalidUpload for a body that is not an upload, ServerBusy (503)
+    when partial uploads already hold all the room they may.
     """
-    Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
-    handler = DistributionFileHandler(
-        max_size=settings.WHARF_MAX_FILE_SIZE,
-        temp_dir=settings.FILE_UPLOAD_TEMP_DIR,
-        larger_cap=larger_cap,
-    )
     content_type = request.META.get("CONTENT_TYPE", "")
     if not content_type.startswith("multipart/form-data"):
         raise InvalidUpload("Upload payload does not have a file.")
+    partial = partials.reserve(int(request.META.get("CONTENT_LENGTH") or 0))
+    try:
+        handler = DistributionFileHandler(
+            max_size=settings.WHARF_MAX_FILE_SIZE, partial=partial, larger_cap=larger_cap
+        )
+        yield _parse(request, handler)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _parse(request, handler: DistributionFileHandler) -> ReceivedUpload:
     try:
         post, _files = _RawFilenameParser(request.META, request, [handler], request.encoding).parse()
     except MultiPartParserError as error:
-        handler.discard()
         raise InvalidUpload(f"The upload request is not valid multipart form data: {error}.") from None
     except RequestDataTooBig:
-        handler.discard()
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         shown = f"{limit // MIB} MB" if limit >= MIB else f"{limit} bytes"
         raise InvalidUpload(
@@ -161,16 +168,14 @@ def receive_upload(request, *, larger_cap: Callable[[], int] | None = None) -> I
             "shorten the description or other metadata."
         ) from None
     except (TooManyFieldsSent, TooManyFilesSent):
-        handler.discard()
         raise InvalidUpload("The upload request has too many form fields or file parts.") from None
-    except Exception:
-        handler.discard()
-        raise
+    finally:
+        handler.close()
     fields = {key: post.getlist(key) for key in post}
     if request.GET.get(":action"):
         # The legacy API takes its action from the query string too; the query wins, as on PyPI.
         fields[":action"] = [request.GET[":action"]]
-    received = ReceivedUpload(
+    return ReceivedUpload(
         fields=fields,
         file=handler.received,
         file_fields=handler.file_fields,
@@ -178,8 +183,3 @@ def receive_upload(request, *, larger_cap: Callable[[], int] | None = None) -> I
         too_large=handler.too_large,
         size_cap=handler.max_size,
     )
-    try:
-        yield received
-    finally:
-        if handler.received is not None:
-            handler.received.path.unlink(missing_ok=True)

@@ -47,13 +47,16 @@ def test_lockout_after_repeated_failures(client, alice, settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "10/5m/ip,3/5m/key"}
     for _ in range(3):
         assert GENERIC in login(client, "alice", "wrong").content.decode()
-    # Locked out: even the right password is refused for a while, with PyPI's message.
+    # Locked out: even the right password is refused for a while, with PyPI's message, on a 429 page that
+    # says when to come back.
     response = login(client, "alice")
-    assert response.status_code == 200
+    assert (response.status_code, response["Retry-After"]) == (429, "300")
+    page = response.content.decode()
     assert (
         "There have been too many unsuccessful login attempts. You have been locked out for 5 minutes."
-        in response.content.decode()
+        in page
     )
+    assert "Wait 5 minutes and try again." in page and 'href="/accounts/password/reset/"' in page
     assert client.get("/accounts/").status_code == 302
 
 
@@ -63,6 +66,7 @@ def test_lockout_per_ip_covers_every_account(client, alice, make_user, settings)
     login(client, "alice", "wrong")
     login(client, "bob", "wrong")
     response = login(client, "bob")
+    assert response.status_code == 429 and response["Retry-After"] == "300"
     assert "There have been too many unsuccessful login attempts." in response.content.decode()
 
 

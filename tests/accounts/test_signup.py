@@ -159,7 +159,11 @@ def test_signup_rate_limit_per_ip(client, settings, sent):
     assert signup(client, "two", "two@example.com").status_code == 302
     client.logout()
     response = signup(client, "three", "three@example.com")
-    assert response.status_code == 429
+    assert (response.status_code, response["Retry-After"]) == (429, "3600")
+    assert (
+        "You have made too many requests of this kind in a short time. Wait 60 minutes"
+        in response.content.decode()
+    )
     assert sorted(User.objects.values_list("username", flat=True)) == ["one", "two"]
 
 

@@ -67,7 +67,8 @@ def test_invite_accept_change_remove(api, world, sent):
         "Maintainer",
         "pending",
     )
-    assert any("bob@example.com" in message.to for message in sent(1))
+    # The invitee and the Owners (the invitation notice) are emailed.
+    assert any("bob@example.com" in message.to for message in sent(2))
     again = api("POST", "projects/demo/collaborators/", {"username": "bob", "role": "Owner"}, token=owner)
     error(again, 409, "conflict", "already has an open invitation")
     listed = api("GET", "projects/demo/collaborators/", token=owner).data["results"]

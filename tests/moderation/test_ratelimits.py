@@ -50,6 +50,36 @@ def test_sliding_window():
 
 @pytest.mark.integration
 @pytest.mark.django_db
+@pytest.mark.parametrize("offset", [0, 10, 50, 99])
+@pytest.mark.parametrize("hits", [(2, 0), (0, 2), (1, 2), (2, 2), (5, 1)])
+def test_retry_after_is_when_one_more_fits(offset, hits):
+    window = ratelimits.SlidingWindow("test", ratelimits.Rate(2, 100))
+    start = 1_000_000.0  # a bucket boundary
+    for _ in range(hits[0]):
+        window.hit("k", now=start - 50)  # the previous bucket
+    for _ in range(hits[1]):
+        window.hit("k", now=start)
+    now = start + offset
+    if window.allowed("k", now=now):
+        return
+    wait = window.retry_after("k", now=now)
+    assert window.allowed("k", now=now + wait)
+    assert not window.allowed("k", now=now + wait - 2)
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_take_never_passes_the_limit():
+    window = ratelimits.SlidingWindow("test", ratelimits.Rate(3, 100))
+    taken = [window.take("k", now=1_000_010.0) for _ in range(5)]
+    assert [t is not None for t in taken] == [True, True, True, False, False]
+    taken[0].refund()  # an action that did not happen after all
+    assert window.take("k", now=1_000_020.0) is not None
+    assert window.take("k", now=1_000_020.0) is None
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
 def test_defaults_follow_pypi(settings):
     assert (settings.WHARF_PROJECT_CREATE_USER_RATE, settings.WHARF_PROJECT_CREATE_IP_RATE) == (
         "20/hour",
@@ -65,6 +95,7 @@ def test_per_user_limit(upload, alice_token, unchanged):
     with unchanged():
         refused = upload(builders.wheel("pkg20", "1.0"), token=alice_token)
     assert (refused.status_code, refused.reason_phrase) == (429, "Too many new projects created")
+    assert 0 < int(refused["Retry-After"]) <= 2 * 3600  # when the sliding window lets one more in
     # Existing projects still take uploads.
     assert upload(builders.wheel("pkg0", "2.0"), token=alice_token).status_code == 200
 

@@ -128,6 +128,8 @@ def test_reports_are_rate_limited_per_user(bob_client, publish, settings):
     assert bob_client.post("/project/two/report/", VALID).status_code == 302
     refused = bob_client.post("/project/three/report/", VALID)
     assert refused.status_code == 429
+    # When the sliding window lets one more in: half to one and a half hours, by where in its bucket it is.
+    assert 1800 <= int(refused["Retry-After"]) <= 5400
     assert "You have sent too many reports recently; please try again later." in refused.content.decode()
     assert Report.objects.count() == 2
 
