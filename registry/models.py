@@ -256,7 +256,7 @@ class ProjectSearch(models.Model):
 
     Only projects everyone may see have a row. The release is the project's newest (not yanked and final
     versions first); `title` (name, summary, keywords) ranks results and `document` (the title and the
-    description) matches them, as full-text vectors on PostgreSQL (GIN indexes of migration 0006) and empty
+    description) matches them, as full-text vectors on PostgreSQL (GIN indexes of migration 0007) and empty
     on SQLite. `registry.services.search_index` rewrites the row in the transaction of every change that can
     move it, so search never lags the database.
     """

@@ -1,7 +1,7 @@
 """The search index: one `ProjectSearch` row per project with a release, rewritten when its releases change.
 
 `journal_record` calls `search_entries_refresh` for the changes that can move a project's shown release, in
-the change's own transaction; `seed_synthetic` and migration 0006 call it for many projects at once. Each
+the change's own transaction; `seed_synthetic` and migration 0007 call it for many projects at once. Each
 call is one set-based statement, whatever the number of projects: an upsert of the rows of public projects,
 or the removal of the rows of projects just hidden. A row also goes with its shown release (the foreign key
 cascades), and the upsert puts the next one in its place.

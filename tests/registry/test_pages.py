@@ -365,7 +365,7 @@ def test_list_pages_have_constant_query_counts(client, publish, path):
 
 
 def test_postgresql_search_uses_the_gin_index(publish):
-    """Search reads the stored documents through the GIN index of migration 0006."""
+    """Search reads the stored documents through the GIN index of migration 0007."""
     if connection.vendor != "postgresql":
         pytest.skip("full-text search and its index exist on PostgreSQL only")
     publish("demo", "1.0")

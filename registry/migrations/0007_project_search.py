@@ -37,7 +37,7 @@ def drop_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_publishing_and_archiving'),
+        ('registry', '0006_storage_intent'),
     ]
 
     operations = [
