@@ -114,7 +114,11 @@ def fetch(url: str, accept: str | None = None, host: str | None = None) -> tuple
             status, headers, body = response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         status, headers, body = error.code, error.headers, error.read()
-    return status, {k.lower(): v for k, v in headers.items() if k.lower() not in OWN_HEADERS}, body
+    found = {k.lower(): v for k, v in headers.items() if k.lower() not in OWN_HEADERS}
+    if "content-security-policy" in found:
+        # django-csp joins the directives in set order, which differs from one Django process to the next.
+        found["content-security-policy"] = "; ".join(sorted(found["content-security-policy"].split("; ")))
+    return status, found, body
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
