@@ -53,6 +53,7 @@ worker: setup
 
 setup-test: $(VENV)/.test
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@[ -x /usr/sbin/nginx ] || (apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null)
 
 test: setup-test
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -333,6 +333,15 @@ def _site_url_from_bind(bind: str) -> str:
 WHARF_SITE_URL = (
     os.environ.get("WHARF_SITE_URL", "").strip() or _site_url_from_bind(os.environ.get("WHARF_BIND", ""))
 ).rstrip("/")
+# Pre-rendered Simple pages and .metadata files for nginx (registry/front.py, deploy/nginx.conf); empty: off.
+WHARF_FRONT_DIR = os.environ.get("WHARF_FRONT_DIR", "").strip()
+# A CDN in front (registry/cdn.py): the purge-by-key endpoint, its token, and the purger (a dotted path; the
+# HTTP purger when a URL is set, else none).
+WHARF_CDN_PURGE_URL = os.environ.get("WHARF_CDN_PURGE_URL", "").strip()
+WHARF_CDN_PURGE_TOKEN = os.environ.get("WHARF_CDN_PURGE_TOKEN", "").strip()
+WHARF_CDN_PURGER = os.environ.get("WHARF_CDN_PURGER", "").strip() or (
+    "registry.cdn.HttpPurger" if WHARF_CDN_PURGE_URL else "registry.cdn.NullPurger"
+)
 # Absolute base of file URLs in the Simple and JSON APIs; empty means the request's own host.
 WHARF_FILES_URL = os.environ.get("WHARF_FILES_URL", "").strip().rstrip("/")
 

@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from registry import feeds
 from registry.protocols import files, json, oidc, simple, upload, xmlrpc
 
 urlpatterns = [
@@ -23,6 +24,9 @@ urlpatterns = [
     # Trusted publishing (PyPI's paths, with or without the trailing slash).
     re_path(r"^_/oidc/audience/?$", oidc.audience, name="oidc-audience"),
     re_path(r"^_/oidc/(?:github/)?mint-token/?$", oidc.mint_token, name="oidc-mint-token"),
+    path("rss/updates.xml", feeds.UpdatesFeed(), name="rss-updates"),
+    path("rss/packages.xml", feeds.PackagesFeed(), name="rss-packages"),
+    path("rss/project/<str:name>/releases.xml", feeds.ProjectReleasesFeed(), name="rss-project-releases"),
     path("api/v1/", include("config.api_urls")),
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("wharf/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),

@@ -29,11 +29,17 @@ def changelog_since_serial(since) -> list[list]:
     that the project changed, and then finds it gone from the JSON API.
     """
     _require(since, int, "serial")
-    hidden = set(Project.objects.exclude(public_q()).values_list("normalized_name", flat=True))
-    rows = (
+    rows = list(
         JournalEntry.objects.filter(id__gt=since)
         .order_by("id")
         .values_list("name", "normalized_name", "version", "submitted", "action", "id")[:CHANGELOG_LIMIT]
+    )
+    # Only the projects these entries name are looked up (by their unique index), never every hidden one.
+    named = {row[1] for row in rows}
+    hidden = set(
+        Project.objects.exclude(public_q())
+        .filter(normalized_name__in=named)
+        .values_list("normalized_name", flat=True)
     )
     return [
         [name, version, int(submitted.timestamp()), action, serial]

@@ -1,6 +1,7 @@
 """Projects, releases, files, roles and the journal mirrors replay."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Replace
 from django.utils import timezone
@@ -122,7 +123,8 @@ class Release(models.Model):
     version = models.TextField()
     canonical_version = models.TextField()
     is_prerelease = models.BooleanField(default=False)
-    created = models.DateTimeField(default=timezone.now)
+    # Indexed for the home page's newest releases.
+    created = models.DateTimeField(default=timezone.now, db_index=True)
     uploader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -247,6 +249,29 @@ class JournalEntry(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.name} {self.version or ''} {self.action}"
+
+
+class ProjectSearch(models.Model):
+    """What search reads for one public project: the release its result shows and that release's text.
+
+    Only projects everyone may see have a row. The release is the project's newest (not yanked and final
+    versions first); `title` (name, summary, keywords) ranks results and `document` (the title and the
+    description) matches them, as full-text vectors on PostgreSQL (GIN indexes of migration 0007) and empty
+    on SQLite. `registry.services.search_index` rewrites the row in the transaction of every change that can
+    move it, so search never lags the database.
+    """
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # The project's normalized name (names never change), so ranking needs no join.
+    name = models.CharField(max_length=200, default="")
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, related_name="search_entries", related_query_name="search_entry"
+    )
+    title = SearchVectorField(null=True)
+    document = SearchVectorField(null=True)
+
+    def __str__(self):
+        return f"search entry of {self.project_id}"
 
 
 class TrustedPublisher(models.Model):

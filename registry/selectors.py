@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from packaging.version import InvalidVersion, Version
 
@@ -88,6 +88,40 @@ def recent_releases(*, limit: int) -> list[Release]:
     return list(
         Release.objects.filter(public_q("project__")).select_related("project").order_by("-created")[:limit]
     )
+
+
+def front_metadata_files(*, normalized_name: str) -> list[tuple[str, str]]:
+    """(path, metadata sha256) of the public project's files that have a `.metadata` sibling; [] if hidden."""
+    return list(
+        File.objects.filter(public_q("release__project__"), release__project__normalized_name=normalized_name)
+        .exclude(metadata_sha256_digest="")
+        .values_list("path", "metadata_sha256_digest")
+    )
+
+
+FEED_FIELDS = ("id", "project_id", "version", "summary", "author_email", "created")
+
+
+def newest_projects(*, limit: int) -> list[Project]:
+    """The newest public projects having a release, newest first, each with `latest` (its newest release)."""
+    projects = list(
+        public_projects()
+        .filter(Exists(Release.objects.filter(project=OuterRef("pk"))))
+        .order_by("-created", "-pk")[:limit]
+    )
+    newest = {}
+    releases = Release.objects.filter(project__in=projects).only(*FEED_FIELDS).order_by("created", "pk")
+    for release in releases:
+        newest[release.project_id] = release
+    for project in projects:
+        project.latest = newest[project.pk]
+    return projects
+
+
+def project_releases_newest(*, project: Project, limit: int) -> list[Release]:
+    """The newest releases of `project` by creation, newest first."""
+    releases = Release.objects.filter(project=project).only(*FEED_FIELDS).order_by("-created", "-pk")
+    return list(releases[:limit])
 
 
 # Uploads ask this once per file: one LEFT JOIN through Model.raw(), which skips the ORM's query compilation

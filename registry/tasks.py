@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from registry import cdn, front
 from registry.services.files import stored_files_delete
 from registry.services.storage_check import storage_check
 
@@ -29,3 +30,16 @@ def delete_stored_files(*, paths: list[str]) -> int:
     deleted = stored_files_delete(paths=paths)
     logger.info("deleted %d stored files", deleted)
     return deleted
+
+
+# A purge names keys, so repeating it is harmless; a CDN that is briefly unreachable is retried.
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def cdn_purge(*, keys: list[str]) -> None:
+    """Have the CDN drop what it keeps under `keys` (after the change committed)."""
+    cdn.purger().purge(keys)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def front_render(*, normalized_name: str | None) -> bool:
+    """Pre-render a project's Simple page (None: the root) for nginx, at the database's current serial."""
+    return front.render(normalized_name)

@@ -7,6 +7,7 @@ import json
 
 from django.views.decorators.http import require_safe
 
+from registry import cdn
 from registry.names import normalize
 from registry.protocols.common import files_base, read_response, redirect_permanently
 from registry.renderers.json_api import project_document
@@ -37,4 +38,9 @@ def project_json(request, name, version=None):
         serial = project_serial(normalized_name=normalized) or 0
         return read_response(request, NOT_FOUND, CONTENT_TYPE, serial=serial, max_age=MAX_AGE, status=404)
     body = json.dumps(document, sort_keys=True).encode() + b"\n"
-    return read_response(request, body, CONTENT_TYPE, serial=project.last_serial, max_age=MAX_AGE)
+    response = read_response(request, body, CONTENT_TYPE, serial=project.last_serial, max_age=MAX_AGE)
+    if cdn.shareable(project):
+        scope = "project-legacy-json" if version is None else "release-legacy-json"
+        keys = [cdn.project_key(normalized), "all-legacy-json", scope]
+        cdn.mark_cacheable(response, keys=keys, **cdn.PAGE_TIMES)
+    return response

@@ -5,6 +5,7 @@ Repeated requests never reach these views: `registry.cache.ReadCache` answers th
 
 from django.views.decorators.http import require_safe
 
+from registry import cdn
 from registry.names import normalize
 from registry.protocols.common import files_base, read_response, redirect_permanently
 from registry.renderers import simple
@@ -21,7 +22,10 @@ def index(request):
     projects = list(public_projects().values_list("name", "normalized_name", "last_serial"))
     context = simple.index_context(projects=projects, serial=serial)
     body = simple.render_json(context) if media == simple.V1_JSON else simple.render_index_html(context)
-    return read_response(request, body, media, serial=serial, max_age=MAX_AGE, vary_accept=True)
+    response = read_response(request, body, media, serial=serial, max_age=MAX_AGE, vary_accept=True)
+    times = cdn.SIMPLE_ROOT_JSON_TIMES if media == simple.V1_JSON else cdn.PAGE_TIMES
+    cdn.mark_cacheable(response, keys=[cdn.ALL_PROJECTS], **times)
+    return response
 
 
 @require_safe
@@ -39,4 +43,8 @@ def project_detail(request, name):
     media = simple.negotiate(request.META.get("HTTP_ACCEPT", ""), request.GET.get("format", ""))
     context = simple.project_context(project=project, files_base=files_base(request))
     body = simple.render_json(context) if media == simple.V1_JSON else simple.render_project_html(context)
-    return read_response(request, body, media, serial=project.last_serial, max_age=MAX_AGE, vary_accept=True)
+    serial = project.last_serial
+    response = read_response(request, body, media, serial=serial, max_age=MAX_AGE, vary_accept=True)
+    if cdn.shareable(project):
+        cdn.mark_cacheable(response, keys=[cdn.project_key(normalized)], **cdn.PAGE_TIMES)
+    return response

@@ -1,8 +1,10 @@
 """The journal: one entry per change, whose id is the serial mirrors follow."""
 
-from django.db import connection
+from django.db import connection, transaction
 
+from registry import cdn, front
 from registry.models import JournalEntry, Project
+from registry.services.search_index import SEARCH_ACTIONS, search_entries_refresh
 
 # Any constant works; it names the lock that keeps serials in commit order on PostgreSQL.
 JOURNAL_LOCK_ID = 0x77686172
@@ -38,4 +40,23 @@ def journal_record(
     serial = max(entry.id for entry in entries)
     Project.objects.filter(pk=project.pk).update(last_serial=serial, **(also_update or {}))
     project.last_serial = serial
+    if any(action in SEARCH_ACTIONS for action, _version in changes):
+        search_entries_refresh([project.pk])
+    if front.enabled():
+        front.invalidate(project.normalized_name)
+        transaction.on_commit(lambda: front_changed(project.normalized_name))
+    if cdn.purging():
+        from registry.tasks import cdn_purge  # tasks call services: imported late
+
+        keys = cdn.changed_keys(project.normalized_name)
+        transaction.on_commit(lambda: cdn_purge.delay(keys=keys))
     return entries
+
+
+def front_changed(normalized_name: str) -> None:
+    """After a commit: drop the pre-rendered pages again (see registry.front) and have them rendered anew."""
+    from registry.tasks import front_render  # tasks call services: imported late
+
+    front.invalidate(normalized_name)
+    front_render.delay(normalized_name=normalized_name)
+    front_render.delay(normalized_name=None)

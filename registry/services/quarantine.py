@@ -18,6 +18,7 @@ from django.db import transaction
 from registry.enums import QUARANTINE_CLEARED, QUARANTINED, ProjectStatus
 from registry.models import Project
 from registry.services.journal import journal_record
+from registry.services.search_index import search_entries_refresh
 
 
 def _set_status(projects: Iterable[Project], *, quarantine: bool, action: str, actor) -> list[Project]:
@@ -41,6 +42,8 @@ def _set_status(projects: Iterable[Project], *, quarantine: bool, action: str, a
         )
         journal_record(project, (action, None), actor=actor, also_update={"status": status})
         project.status = status
+    # Search shows public projects only: one statement for all of them.
+    search_entries_refresh([project.pk for project in changing], public=not quarantine)
     return changing
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from registry import search
 from registry.models import File, Project, Release
 from registry.search import search_releases
 
@@ -364,13 +365,39 @@ def test_list_pages_have_constant_query_counts(client, publish, path):
 
 
 def test_postgresql_search_uses_the_gin_index(publish):
-    """The document expression of registry.search must stay the one migration 0003 indexes."""
+    """Search reads the stored documents through the GIN index of migration 0007."""
     if connection.vendor != "postgresql":
         pytest.skip("full-text search and its index exist on PostgreSQL only")
     publish("demo", "1.0")
-    sql, params = search_releases(query="parser").query.sql_with_params()
+    results = search_releases(query="parser")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + sql, params)
+        cursor.execute("EXPLAIN " + results.sql(), results.params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "registry_release_search_document" in plan, plan
+    assert "registry_projectsearch_document" in plan, plan
+    assert "registry_projectsearch_title" in plan, plan
+
+
+def test_postgresql_search_caps_candidates(publish, client, monkeypatch):
+    """A word most projects match costs what a rare one costs: at most MAX_CANDIDATES are ranked."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the capped candidates are PostgreSQL's")
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 2)
+    for name in ("common-a", "common-b", "common-c"):
+        publish(name, "1.0")
+    results = search_releases(query="common")
+    found = results.count()
+    assert results.capped and 2 <= found <= 3  # each kind of candidate stopped at 2
+    assert f"{found}+ projects for “common”" in body_of(client.get("/search/", {"q": "common"}))
+
+
+def test_search_index_follows_quarantine(publish):
+    from registry.models import ProjectSearch
+    from registry.services.quarantine import projects_quarantine, projects_release
+
+    publish("demo", "1.0")
+    project = Project.objects.get(normalized_name="demo")
+    projects_quarantine(projects=[project], actor=None)
+    assert not ProjectSearch.objects.filter(project=project).exists()
+    projects_release(projects=[project], actor=None)
+    assert ProjectSearch.objects.get(project=project).release.version == "1.0"
