@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from accounts.models import User
 from registry import storage
 from registry.enums import PackageType, RoleName
-from registry.models import File, JournalEntry, Project, Release, Role, UsedFilename
+from registry.models import File, JournalEntry, Project, ProjectSearch, Release, Role, UsedFilename
 from registry.names import normalize
 from registry.services.journal import JOURNAL_LOCK_ID
 from registry.services.search_index import search_entries_refresh
@@ -134,7 +134,16 @@ def synthetic_index_seed(
                             storage.store_bytes(file.metadata, path=f"{file.path}.metadata")
         report.huge_projects += [plan.name for plan in plans if plan.huge]
         progress(len(plans))
+    _analyze()
     return report
+
+
+def _analyze() -> None:
+    """Gather the planner's statistics of the tables just filled: without them (until autovacuum runs, if
+    it is on) PostgreSQL guesses, and reads of a bulk-loaded index took 5-10 times longer."""
+    with connection.cursor() as cursor:
+        for model in (Project, Role, Release, File, UsedFilename, JournalEntry, ProjectSearch):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def _huge_count(projects: int) -> int:
