@@ -108,3 +108,6 @@ def test_change_password_page(client, sign_in, alice):
     sign_in(alice)
     body = client.get("/accounts/password/change/").content.decode()
     assert "<h1>Change your password</h1>" in body and ">Change password</button>" in body
+    for label in ("Current password", "New password", "New password (again)"):
+        assert f">{label}</label>" in body, label
+    assert "New Password" not in body
