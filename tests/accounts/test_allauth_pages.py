@@ -18,8 +18,8 @@ ALLAUTH_TEMPLATES = Path(allauth.__file__).parent / "templates"
 # Flows Wharf does not switch on (login by code, phone numbers, passkey sign-up, trusted browsers, changing
 # an address in place, password reset by code): their templates are never rendered.
 NOT_USED = re.compile(
-    r"login_code|phone|passkey|webauthn/signup|mfa/trust|email_change|password_reset_code"
-    r"|confirm_email_verification_code"
+    r"request_login_code|confirm_login_code|phone|passkey|webauthn/signup|mfa/trust|email_change"
+    r"|password_reset_code|confirm_email_verification_code"
 )
 # allauth's words Wharf does not use: the other vocabulary, and "contact us" with no address behind it ...
 FOREIGN_WORDS = re.compile(r"\bsign(ed)?[ -]?(in|up|out)\b|\bcontact us\b", re.IGNORECASE)
@@ -111,3 +111,11 @@ def test_change_password_page(client, sign_in, alice):
     for label in ("Current password", "New password", "New password (again)"):
         assert f">{label}</label>" in body, label
     assert "New Password" not in body
+
+
+def test_other_ways_to_confirm_it_is_you(client, sign_in, alice):
+    sign_in(alice)
+    body = client.get("/accounts/reauthenticate/").content.decode()
+    assert "<h1>Confirm it is you</h1>" in body and ">Email me a code</a>" in body
+    code_page = client.get("/accounts/reauthenticate/code/").content.decode()
+    assert ">Email me a code</button>" in code_page
