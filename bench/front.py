@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """The nginx front (deploy/nginx.conf) against its physical limit: nginx serving the same bytes as files.
 
-Fills a fresh PostgreSQL database with seed_synthetic (200 projects of ~6 files and one of 1,000+), starts
+Fills a fresh PostgreSQL database with seed_synthetic (200 projects of 6 files and one of 600), starts
 gunicorn on it with WHARF_FRONT_DIR set, renders the front for the root, a small project and the large one
 (registry.front.render, what the worker runs after every change), starts Debian's nginx with deploy/nginx.conf
-in front of gunicorn, then ../shared/bench/servers/nginx_static.sh, which snapshots the same three pages
-through the front as static files. wrk (2 threads, 16 connections) then measures each page on both, in turns,
-and prints requests per second and the front's ratio to the static files (goal: at least 0.80).
+in front of gunicorn (as deployed: no access log), then ../shared/bench/servers/nginx_static.sh, which
+snapshots the same three pages through the front as static files. wrk (2 threads, 16 connections) then
+measures each page on both, in turns, and prints requests per second and the front's ratio to the static
+files (goal: at least 0.80).
 
-Usage: bench/front.py [--duration 10] [--rounds 3]   (needs wrk and nginx: ../shared/bench/setup.sh)
+Usage: bench/front.py [--duration 10] [--rounds 3] [--port 18096] [--redis-db 2]
+(needs wrk and nginx: ../shared/bench/setup.sh). gunicorn listens on --port, the front on the next port and
+the static nginx on the one after; the database is `wharf_front_bench_<port>`, so runs on other ports can
+share the machine.
 """
 
 import argparse
@@ -30,8 +34,6 @@ ROOT = HERE.parent
 # ../shared/bench beside the repository (SHARED_BENCH_DIR elsewhere, e.g. from a git worktree).
 SHARED = Path(os.environ.get("SHARED_BENCH_DIR") or ROOT.parent / "shared" / "bench")
 PY = ROOT / ".venv/bin/python"
-DATABASE = "wharf_front_bench"
-GUNICORN_PORT, FRONT_PORT, STATIC_PORT = 18096, 18097, 18081
 
 
 def free(port: int) -> None:
@@ -71,7 +73,11 @@ def main() -> None:
     )
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--port", type=int, default=18096, help="gunicorn; the front and static: next two")
+    parser.add_argument("--redis-db", type=int, default=2)
     args = parser.parse_args()
+    GUNICORN_PORT, FRONT_PORT, STATIC_PORT = args.port, args.port + 1, args.port + 2
+    DATABASE = f"wharf_front_bench_{GUNICORN_PORT}"
     for port in (GUNICORN_PORT, FRONT_PORT, STATIC_PORT):
         free(port)
     work = Path(tempfile.mkdtemp(prefix="wharf-front-bench-"))
@@ -79,7 +85,7 @@ def main() -> None:
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        "REDIS_URL": "redis://127.0.0.1:6379/2",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}",
         "WHARF_CACHE_PREFIX": f"front-{GUNICORN_PORT}",
         "WHARF_DATA_DIR": str(work / "data"),
         "WHARF_FRONT_DIR": str(work / "front"),
@@ -97,7 +103,12 @@ def main() -> None:
         return done.stdout
 
     manage("migrate", "--noinput")
-    manage("seed_synthetic", "--projects", "201", "--files-per-project", "6", "--seed", "5", "--with-files")
+    for projects, files, seed in (("200", "6", "5"), ("1", "600", "6")):
+        manage(
+            "seed_synthetic",
+            *("--projects", projects, "--files-per-project", files, "--exact-files", "--seed", seed),
+            "--with-files",
+        )
     pages = json.loads(
         manage(
             "shell",
@@ -135,9 +146,11 @@ def main() -> None:
         ("pid /run/wharf-nginx.pid;", f"pid {work}/nginx.pid;"),
         (
             "    access_log off;",
-            "".join(f"    {k}_temp_path {work}/{k};\n" for k in ("client_body", "proxy")),
+            "    access_log off;\n"
+            + "".join(f"    {k}_temp_path {work}/{k};\n" for k in ("client_body", "proxy")),
         ),
     ):
+        assert old in conf, old
         conf = conf.replace(old, new)
     (work / "nginx.conf").write_text(conf)
     nginx = subprocess.Popen(

@@ -73,7 +73,8 @@ SECURE_HSTS_PRELOAD = env_bool("WHARF_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # No page runs inline script or style (templates keep both in static files); README images may come from any
-# HTTPS host. Django 5.2 has no CSP of its own: django-csp sends the header.
+# HTTPS host. Django 5.2 has no CSP of its own: django-csp sends the header, its directives in this order
+# (config.middleware.OrderedCSPMiddleware), the order deploy/nginx.conf's copy keeps.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -128,7 +129,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.middleware.NulInPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.OrderedCSPMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -478,6 +479,9 @@ ACCOUNT_FORMS = {
     "signup": "accounts.forms.SignupForm",
     "add_email": "accounts.forms.AddEmailForm",
     "reset_password": "accounts.forms.ResetPasswordForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
 }
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]

@@ -185,16 +185,20 @@ def _ensure(directory: Path) -> Path:
 
 
 def _replace_link(link: Path, target: Path) -> None:
-    """Point `link` at `target` in one step (rename over the old link), so nginx never sees it missing."""
+    """Point `link` at `target` in one step (rename over the old link), so nginx never sees it missing.
+
+    The link is relative: resolving it (nginx's $realpath_root, on every request) then looks up only the
+    few directories after the link, not every directory of the absolute path a second time.
+    """
     _ensure(link.parent)
     staging = link.with_name(f".{link.name}.{os.getpid()}.{time.monotonic_ns()}")
-    os.symlink(target, staging)
+    os.symlink(os.path.relpath(target, link.parent), staging)
     os.replace(staging, link)
 
 
 def _unlink(link: Path, *, only_to: Path | None = None) -> None:
     try:
-        if only_to is not None and Path(os.readlink(link)) != only_to:
+        if only_to is not None and os.readlink(link) != os.path.relpath(only_to, link.parent):
             return
         link.unlink()
     except FileNotFoundError:

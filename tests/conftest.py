@@ -149,15 +149,21 @@ RELEASE_EMAIL = "[Wharf] New release: "
 def sent(celery_worker):
     """`sent(n)` waits until `n` emails went out (at once when tasks are eager) and returns them all, leaving
     out the Owners' new-release notices that publishing in a test's set-up sends (tests/registry/
-    test_notifications.py has those)."""
+    test_notifications.py has those). `sent(n, to=address)` waits for `n` emails to `address` and returns
+    those: a real worker delivers the emails of one change one after the other, so a test that looks for one
+    of them waits for that one, not for however many arrived first."""
     from django.core import mail
 
-    def others():
-        return [message for message in mail.outbox if not message.subject.startswith(RELEASE_EMAIL)]
+    def others(to: str | None):
+        return [
+            message
+            for message in mail.outbox
+            if not message.subject.startswith(RELEASE_EMAIL) and (to is None or to in message.to)
+        ]
 
-    def wait(count: int):
-        wait_for(lambda: len(others()) >= count)
-        return others()
+    def wait(count: int, *, to: str | None = None):
+        wait_for(lambda: len(others(to)) >= count)
+        return others(to)
 
     return wait
 

@@ -5,6 +5,7 @@ docs/hardening.md documents the production settings these tests use.
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 # The production settings docs/hardening.md documents (a generated key, as `make run` writes one).
 PRODUCTION = {
     "DJANGO_SECRET_KEY": "a7Vq-3kP9sL2xR8mZ1cW5nB0tY4uH6jD-eG9fK2aS7dQ1wE3rT5yU8iO0pL4zX6cV",
@@ -93,6 +95,35 @@ def test_every_page_sends_csp_and_permissions_policy(client, path):
     assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
     assert response["Permissions-Policy"].startswith("accelerometer=(), camera=(), geolocation=()")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+CSP_PROBE = (
+    "import django; django.setup(); "
+    "from django.http import HttpResponse; from django.test import RequestFactory; "
+    "from config.middleware import OrderedCSPMiddleware; "
+    "answer = OrderedCSPMiddleware(lambda request: HttpResponse())(RequestFactory().get('/')); "
+    "print(answer['Content-Security-Policy'])"
+)
+
+
+@pytest.mark.unit
+def test_the_csp_header_is_the_same_bytes_in_every_process():
+    """Web nodes, gunicorn workers and nginx's copy send one spelling of the policy, whatever each process's
+    string hashing (django-csp alone orders the directives by it)."""
+    headers = {
+        seed: run(["-c", CSP_PROBE], PYTHONHASHSEED=seed, WHARF_DATA_DIR=os.environ["WHARF_DATA_DIR"]).stdout
+        for seed in ("0", "1", "2", "3", "random")
+    }
+    assert len(set(headers.values())) == 1, headers
+    header = headers["0"].strip()
+    assert header == (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+    copies = re.findall(r'add_header Content-Security-Policy "(.*)";', NGINX_CONF.read_text())
+    assert copies and set(copies) == {header}
+    https = run(["-c", CSP_PROBE], WHARF_HTTPS="on", WHARF_DATA_DIR=os.environ["WHARF_DATA_DIR"]).stdout
+    assert https.strip() == f"{header}; upgrade-insecure-requests"  # what deploy/nginx.conf says to add
 
 
 @pytest.mark.integration

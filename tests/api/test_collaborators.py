@@ -67,8 +67,14 @@ def test_invite_accept_change_remove(api, world, sent):
         "Maintainer",
         "pending",
     )
-    # The invitee and the Owners (the invitation notice) are emailed.
-    assert any("bob@example.com" in message.to for message in sent(2))
+    # The invitee and the Owners (the invitation notice) are emailed. A worker sends them one after the other,
+    # the notice first: each is waited for by its address, never by how many emails arrived so far.
+    assert [message.subject for message in sent(1, to="bob@example.com")] == [
+        "[Wharf] alice invited you to be Maintainer of demo"
+    ]
+    assert [message.subject for message in sent(1, to="alice@example.com")] == [
+        "[Wharf] bob was invited to demo"
+    ]
     again = api("POST", "projects/demo/collaborators/", {"username": "bob", "role": "Owner"}, token=owner)
     error(again, 409, "conflict", "already has an open invitation")
     listed = api("GET", "projects/demo/collaborators/", token=owner).data["results"]

@@ -6,6 +6,7 @@ included), the restrictions in force, and write forms closed with the reason whi
 
 from pathlib import Path
 
+import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
@@ -46,7 +47,7 @@ def tidewater(version: str) -> builders.Dist:
 
 
 @pytest.fixture
-def site(upload_url, maintainer, maintainer_token, tmp_path, settings):
+def site(upload_url, maintainer, maintainer_token, tmp_path, settings, make_moderator):
     """A published project with two releases, a claim and a report on it, and a staff account."""
     settings.WHARF_ADMIN_REQUIRE_2FA = False
     publish(tmp_path, upload_url, maintainer_token, tidewater("1.0"), tidewater("1.1"))
@@ -71,7 +72,14 @@ def site(upload_url, maintainer, maintainer_token, tmp_path, settings):
         verified_email=True,
         superuser=True,
     )
-    return {"maintainer": maintainer, "carol": carol, "claim": claim, "admin": admin, "project": project}
+    return {
+        "maintainer": maintainer,
+        "carol": carol,
+        "claim": claim,
+        "admin": admin,
+        "moderator": make_moderator("mod"),
+        "project": project,
+    }
 
 
 def screenshot_dir() -> Path:
@@ -81,20 +89,32 @@ def screenshot_dir() -> Path:
 
 
 def check_page(page, path: str, name: str, *, axe_on_phone: bool = False) -> None:
-    """The page answers; axe finds nothing serious at desktop width (and on a phone when asked); at each
-    width it is no wider than the screen and, at 390 and 1280 px, photographed. One load: a viewport change
-    only lays the page out again."""
+    """The page answers, then `check_layout`. One load: a viewport change only lays the page out again."""
     page.set_viewport_size({"width": 1280, "height": 900})
     response = page.goto(path)
     assert response.status < 500, f"{path}: {response.status}"
+    check_layout(page, name, axe_on_phone=axe_on_phone)
+
+
+def check_layout(page, name: str, *, axe_on_phone: bool = False) -> None:
+    """The page on screen: axe finds nothing serious at desktop width (and on a phone when asked); at each
+    width it is no wider than the screen and, at 390 and 1280 px, photographed."""
+    where = page.url
     for width in (1280, 390, 320):
         page.set_viewport_size({"width": width, "height": 900})
         overflow = page.evaluate("(root => root.scrollWidth - root.clientWidth)(document.documentElement)")
-        assert overflow <= 0, f"{path} is {overflow} px wider than a {width} px screen"
+        assert overflow <= 0, f"{where} is {overflow} px wider than a {width} px screen"
+        if width == 1280:
+            # An admin list's columns fit a desktop screen: no sideways scrolling inside the list either.
+            wider = page.evaluate(
+                "[...document.querySelectorAll('.results')].map(r => r.scrollWidth - r.clientWidth)"
+            )
+            assert all(extra <= 0 for extra in wider), f"{where}: the list scrolls sideways by {wider} px"
         if width in WIDTHS:
             page.screenshot(path=str(screenshot_dir() / f"{name}-{width}.png"), full_page=True)
         if width == 1280 or (width == 390 and axe_on_phone):
-            assert_accessible(page, f"{path} at {width} px")
+            assert_accessible(page, f"{where} at {width} px")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def assert_accessible(page, where: str) -> None:
@@ -119,6 +139,8 @@ def test_every_page_fits_a_phone_and_passes_axe(page, wharf, site):
         ("/names/check/?name=tidewater", "name-check"),
         ("/accounts/login/", "login"),
         ("/accounts/signup/", "register"),
+        ("/accounts/password/reset/", "password-reset"),
+        ("/accounts/confirm-email/", "check-your-email"),
         ("/no/such/page/", "not-found"),
     ]:
         check_page(page, path, name)
@@ -134,8 +156,11 @@ def test_every_page_fits_a_phone_and_passes_axe(page, wharf, site):
         ("/accounts/tokens/", "tokens"),
         ("/accounts/email/", "email"),
         ("/accounts/2fa/", "two-factor"),
+        ("/accounts/password/change/", "password-change"),
+        ("/accounts/security/", "security-log"),
     ]:
         check_page(page, path, name)
+    set_up_an_authenticator_app(page)
 
     log_in_with_cookie(page, wharf, site["carol"])
     for path, name in [
@@ -152,10 +177,42 @@ def test_every_page_fits_a_phone_and_passes_axe(page, wharf, site):
         ("/admin/moderation/report/", "admin-reports"),
         (f"/admin/moderation/report/{report.pk}/change/", "admin-report"),
         ("/admin/moderation/moderatedproject/", "admin-projects"),
+        (f"/admin/moderation/moderatedproject/{site['project'].pk}/change/", "admin-project"),
         ("/admin/moderation/moderateduser/", "admin-accounts"),
+        (f"/admin/moderation/moderateduser/{site['carol'].pk}/change/", "admin-account"),
         ("/admin/claims/claim/", "admin-claims"),
+        (f"/admin/claims/claim/{site['claim'].pk}/change/", "admin-claim"),
+        ("/admin/moderation/auditentry/", "admin-audit"),
     ]:
         check_page(page, path, name)
+    # An action from the report's own page goes through the confirmation page, which fits a phone too.
+    page.goto(f"/admin/moderation/report/{report.pk}/change/")
+    page.get_by_role("button", name="Quarantine tidewater").click()
+    expect(page.get_by_role("heading", name="Quarantine projects")).to_be_visible()
+    check_layout(page, "admin-confirmation")
+
+    # A moderator's cockpit: one "Projects" entry (the registry's data admin is for superusers).
+    log_in_with_cookie(page, wharf, site["moderator"])
+    check_page(page, "/admin/", "admin-home-moderator")
+    expect(page.get_by_role("link", name="Projects", exact=True)).to_have_count(1)
+
+
+def set_up_an_authenticator_app(page) -> None:
+    """The two-factor set-up pages: the password asked again, the QR code with the whole secret readable on
+    the narrowest phone, then the recovery codes."""
+    check_page(page, "/accounts/2fa/totp/activate/", "reauthenticate")
+    page.get_by_label("Password").fill("a long test password")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Set up an authenticator app")).to_be_visible()
+    check_layout(page, "totp-activate")
+    secret = page.locator("#authenticator_secret")
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert secret.evaluate("code => code.scrollWidth <= code.clientWidth"), f"secret cut at {width} px"
+    page.get_by_label("Authenticator code").fill(pyotp.TOTP(secret.inner_text().strip()).now())
+    page.get_by_role("button", name="Activate").click()
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    check_layout(page, "recovery-codes")
 
 
 def test_the_header_knows_who_is_logged_in_everywhere(page, wharf, site, set_flag):
@@ -175,6 +232,19 @@ def test_the_header_knows_who_is_logged_in_everywhere(page, wharf, site, set_fla
     expect(delete).to_be_disabled()
     expect(page.locator(".form-closed").first).to_contain_text("nothing can be changed")
     expect(page.get_by_role("button", name="Log out")).to_be_enabled()
+    # Logging out stays open on its own page too; registering, a write, is closed with the reason.
+    page.goto("/accounts/logout/")
+    expect(page.locator("main").get_by_role("button", name="Log out")).to_be_enabled()
+    anonymous = page.context.browser.new_context(base_url=wharf)
+    try:
+        visitor = anonymous.new_page()
+        visitor.goto("/accounts/signup/")
+        expect(visitor.get_by_role("button", name="Register")).to_be_disabled()
+        expect(visitor.locator(".form-closed")).to_contain_text("no new accounts")
+        visitor.goto("/accounts/login/")
+        expect(visitor.locator("main").get_by_role("button", name="Log in")).to_be_enabled()
+    finally:
+        anonymous.close()
     # A write that gets through anyway is refused with a page that still knows who is logged in.
     response = page.request.post(f"{wharf}/manage/project/tidewater/delete/", headers={"Accept": "text/html"})
     assert response.status == 503 and "Log out" in response.text() and ">maria<" in response.text()

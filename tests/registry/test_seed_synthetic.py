@@ -31,6 +31,7 @@ def test_fills_an_empty_index_with_the_shape_asked_for(db):
     files = File.objects.count()
     huge = Project.objects.annotate(files=Count("releases__files")).filter(files__gte=1000)
     assert huge.count() == 1  # a few projects of 1,000+ files, one in so small an index
+    assert huge.get().files == 1000  # the first is exactly that large: the page bench/scale.py times
     assert 29 * 2 <= files - huge.get().files <= 29 * 6  # about 4 a project (x0.5-1.5, whole releases)
     assert File.objects.filter(packagetype=PackageType.SDIST).exists()
     assert File.objects.filter(packagetype=PackageType.WHEEL).exclude(metadata_sha256_digest="").exists()
@@ -56,6 +57,14 @@ def test_the_same_seed_gives_the_same_index(db):
     seed("--projects", "5", "--files-per-project", "2", "--seed", "9", "--force")
 
     assert list(Release.objects.order_by("pk").values_list("project__name", "version", "yanked")) == first
+
+
+def test_exact_files_gives_every_project_that_many_files_and_none_huge(db):
+    seed("--projects", "12", "--files-per-project", "7", "--exact-files", "--seed", "2")
+    seed("--projects", "1", "--files-per-project", "600", "--exact-files", "--seed", "3")
+
+    sizes = Project.objects.annotate(files=Count("releases__files")).values_list("files", flat=True)
+    assert sorted(sizes) == [7] * 12 + [600]
 
 
 def test_refuses_a_database_with_real_users(alice, unchanged):

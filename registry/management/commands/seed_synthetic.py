@@ -1,4 +1,5 @@
-"""`manage.py seed_synthetic --projects N --files-per-project K [--seed S] [--with-files] [--force]`."""
+"""`manage.py seed_synthetic --projects N --files-per-project K [--exact-files] [--seed S] [--with-files]
+[--force]`."""
 
 import time
 
@@ -19,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--files-per-project", type=int, default=10, help="Average files per project (default 10)."
         )
+        parser.add_argument(
+            "--exact-files",
+            action="store_true",
+            help="Give every project exactly --files-per-project files, and add no huge project.",
+        )
         parser.add_argument("--seed", type=int, default=0, help="Random seed: the same seed, the same index.")
         parser.add_argument(
             "--with-files", action="store_true", help="Also store each file's bytes and its .metadata."
@@ -27,7 +33,7 @@ class Command(BaseCommand):
             "--force", action="store_true", help="Run even though the database has real user accounts."
         )
 
-    def handle(self, *args, projects, files_per_project, seed, with_files, force, **options):
+    def handle(self, *args, projects, files_per_project, exact_files, seed, with_files, force, **options):
         if projects < 1 or files_per_project < 1:
             raise CommandError("--projects and --files-per-project must be at least 1.")
         started = time.monotonic()
@@ -38,6 +44,7 @@ class Command(BaseCommand):
                 files_per_project=files_per_project,
                 seed=seed,
                 with_files=with_files,
+                exact_files=exact_files,
                 force=force,
                 progress=bar.update,
             )
