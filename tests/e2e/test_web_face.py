@@ -250,3 +250,8 @@ def test_the_header_knows_who_is_logged_in_everywhere(page, wharf, site, set_fla
     page.goto("/status/")
     expect(page.get_by_role("link", name="/status/")).to_have_attribute("href", "/status/")
     expect(page.locator("#read-only")).to_contain_text("nothing can be changed for now")
+    # The admin, where the flag is switched off, says so on every page as well.
+    log_in_with_cookie(page, wharf, site["moderator"])
+    page.goto("/admin/moderation/report/")
+    expect(page.locator("#restriction-read-only")).to_contain_text("Read-only mode is on.")
+    assert_accessible(page, "the admin in read-only mode")
