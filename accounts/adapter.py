@@ -57,10 +57,15 @@ class WharfAccountAdapter(DefaultAccountAdapter):
 
     def get_reauthentication_methods(self, user) -> list[dict]:
         """allauth's ways to confirm it is you, in Wharf's words ("log in", never "sign in")."""
+        words = {
+            "reauthenticate": "Use your password",
+            "reauthenticate_by_code": "Email me a code",
+            "mfa_reauthenticate": "Use your authenticator app or a recovery code",
+            "mfa_reauthenticate:webauthn": "Use a security key",
+        }
         methods = super().get_reauthentication_methods(user)
         for method in methods:
-            if method["id"] == "reauthenticate_by_code":
-                method["description"] = "Email me a login code"
+            method["description"] = words.get(method["id"], method["description"])
         return methods
 
     @property
@@ -145,6 +150,8 @@ class WharfAccountAdapter(DefaultAccountAdapter):
             # Every link in every email is built from the one setting (README: WHARF_SITE_URL).
             "site_url": settings.WHARF_SITE_URL,
             "verification_hours": settings.WHARF_EMAIL_VERIFICATION_HOURS,
+            # Notifications sent after the request (on commit) get no context processors: name it here.
+            "support_email": settings.WHARF_SUPPORT_EMAIL,
             **context,
         }
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", ctx, request).split())

@@ -41,6 +41,37 @@ class SignupForm(account_forms.SignupForm):
         self.fields["email"].error_messages["max_length"] = EMAIL_TOO_LONG
 
 
+def _sentence_case_password_labels(form) -> None:
+    """allauth labels its password fields in Title Case ("New Password"); Wharf's labels are sentences."""
+    labels = {
+        "oldpassword": "Current password",
+        "password1": "New password",
+        "password2": "New password (again)",
+    }
+    for name, label in labels.items():
+        if name in form.fields:
+            form.fields[name].label = label
+            form.fields[name].widget.attrs["placeholder"] = label
+
+
+class ChangePasswordForm(account_forms.ChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _sentence_case_password_labels(self)
+
+
+class SetPasswordForm(account_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _sentence_case_password_labels(self)
+
+
+class ResetPasswordKeyForm(account_forms.ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _sentence_case_password_labels(self)
+
+
 class AddEmailForm(account_forms.AddEmailForm):
     """An address another account already has is refused, as PyPI does (its email column is unique).
 

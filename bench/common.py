@@ -1,18 +1,31 @@
-"""What the benchmark scripts share: the peers' bench directory, wrk with its JSON report, the corpus, and the
-environment of the server bench/serve_wharf.sh started."""
+"""What the benchmark scripts share: the peers' bench directory, wrk with its JSON report, the corpus, the
+environment of the server bench/serve_wharf.sh started, and the four servers that take turns (Wharf embedded
+and production, pypiserver, devpi) with the clients that drive them."""
 
 import json
 import os
 import re
+import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SHARED = Path(os.environ.get("PEERBENCH_HOME") or ROOT.parent / "shared" / "bench")  # the peer harness
+PB = Path(os.environ.get("PEERBENCH_DIR") or Path(tempfile.gettempdir()) / "peerbench")  # venvs, corpus, runs
+CLIENT = PB / "venvs/client/bin"  # twine, pip and uv, the same versions for every server
+# Nothing but the server under test: no proxies, no pip/uv configuration of this machine.
+CLEAN_ENV = {
+    key: value
+    for key, value in os.environ.items()
+    if not key.lower().endswith("_proxy") and not key.startswith(("PIP_", "UV_", "TWINE_"))
+}
+CLEAN_ENV.update({"PIP_CONFIG_FILE": os.devnull, "UV_NO_CONFIG": "1", "NO_PROXY": "*"})
 PIP_ACCEPT = (
     "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01"
 )
@@ -70,3 +83,111 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class Server:
+    """One index under test: its Simple and upload URLs, credentials, and what was measured against it."""
+
+    def __init__(self, name, simple, upload, user, password, start, stop, bench_dir=None):
+        self.name, self.simple, self.upload = name, simple, upload
+        self.user, self.password = user, password
+        self._start, self._stop = start, stop
+        self.bench_dir = bench_dir  # Wharf only: serve_wharf.sh's directory (token, server.log, access.log)
+        self.upload_seconds = 0.0
+        self.uploaded = 0
+        self.timings: dict[str, list[float]] = {}
+
+    def start(self):
+        self._start(self)
+
+    def stop(self):
+        self._stop(self)
+
+
+def _quiet(*args, env=None):
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
+
+
+def wharf_server(mode: str, port: int, *, access_log: bool = False) -> Server:
+    """A fresh, empty Wharf (bench/serve_wharf.sh) on `port`; `access_log` writes gunicorn's to access.log."""
+    bench_dir = PB / f"run/wharf-{mode}"
+    env = {**os.environ, "BENCH_DIR": str(bench_dir), "WHARF_BENCH_PORT": str(port)}
+    if mode == "embedded":  # SQLite and the in-process cache, whatever this shell points at
+        env = {key: value for key, value in env.items() if key not in ("DATABASE_URL", "REDIS_URL")}
+    if access_log:
+        env["WHARF_ACCESS_LOG"] = str(bench_dir / "access.log")
+
+    def start(server):
+        _quiet(str(HERE / "serve_wharf.sh"), "start", mode, env=env)
+        server.password = (bench_dir / "token").read_text().strip()
+
+    def stop(server):
+        _quiet(str(HERE / "serve_wharf.sh"), "stop", env=env)
+
+    url = f"http://127.0.0.1:{port}"
+    return Server(
+        f"wharf-{mode}", f"{url}/simple/", f"{url}/legacy/", "__token__", None, start, stop, bench_dir
+    )
+
+
+def peer_server(name: str, port: int) -> Server:
+    """pypiserver or devpi, started empty by the peer harness's scripts exactly as they were measured."""
+    script = str(SHARED / "servers" / f"{name}.sh")
+    url = f"http://127.0.0.1:{port}"
+    simple, upload = {
+        "pypiserver": (f"{url}/simple/", f"{url}/"),
+        "devpi": (f"{url}/bench/dev/+simple/", f"{url}/bench/dev/"),
+    }[name]
+
+    def start(server):
+        shutil.rmtree(PB / "run" / name, ignore_errors=True)
+        _quiet(script, "start", str(port))
+        time.sleep(2)
+
+    def stop(server):
+        subprocess.run([script, "stop"], stdout=subprocess.DEVNULL)
+
+    return Server(name, simple, upload, "bench", "bench", start, stop)
+
+
+def turn_servers(port_base: int, *, access_log: bool = False) -> list[Server]:
+    """Wharf embedded and production, pypiserver and devpi on four consecutive ports from `port_base`."""
+    return [
+        wharf_server("embedded", port_base, access_log=access_log),
+        wharf_server("production", port_base + 1, access_log=access_log),
+        peer_server("pypiserver", port_base + 2),
+        peer_server("devpi", port_base + 3),
+    ]
+
+
+def twine_upload(server: Server, files: list[str]) -> None:
+    """Upload `files` with one twine call; adds to the server's upload seconds and count, exits on failure."""
+    command = [str(CLIENT / "twine"), "upload", "--non-interactive", "--disable-progress-bar"]
+    command += ["--repository-url", server.upload, "-u", server.user, "-p", server.password, *files]
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, env=CLEAN_ENV)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"{server.name}: twine failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    server.upload_seconds += elapsed
+    server.uploaded += len(files)
+
+
+def rotate(items: list, turn: int) -> list:
+    """`items` starting at position `turn`: each server goes first in its share of the rounds."""
+    turn %= len(items)
+    return items[turn:] + items[:turn]
+
+
+def speedup_line(server: Server, peers: list[Server], key: str) -> str:
+    """How many times faster `server` was than the faster peer in the same round (the faster peer's seconds
+    over the server's; above 1 is faster): median, quartiles, and the rounds it was not slower."""
+    speedups = [
+        min(peer.timings[key][turn] for peer in peers) / mine for turn, mine in enumerate(server.timings[key])
+    ]
+    quartiles = statistics.quantiles(speedups, n=4) if len(speedups) > 1 else [speedups[0]] * 3
+    return (
+        f"{server.name} {key}: {statistics.median(speedups):.2f}x the faster peer in the same round "
+        f"(quartiles {quartiles[0]:.2f}-{quartiles[2]:.2f}x, not slower in "
+        f"{sum(s >= 1 for s in speedups)} of {len(speedups)} rounds)"
+    )

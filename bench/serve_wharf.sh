@@ -22,8 +22,10 @@ start)
   make -C "$HERE" --no-print-directory .venv/.runtime >/dev/null
   rm -rf "$BENCH_DIR" && mkdir -p "$BENCH_DIR/data"
   export WHARF_DATA_DIR=$BENCH_DIR/data DJANGO_SECRET_KEY=bench-secret-key
-  # One bench account creates hundreds of projects: lift the spam-wave limits (20/hour per user, 40 per IP).
+  # One bench account creates hundreds of projects and uploads thousands of files: lift the spam-wave limits
+  # (20 new projects an hour per user, 40 per IP, 1,000 uploads an hour per token); they are still counted.
   export WHARF_PROJECT_CREATE_USER_RATE=100000/hour WHARF_PROJECT_CREATE_IP_RATE=100000/hour
+  export WHARF_UPLOAD_TOKEN_RATE=100000/hour
   if [ "$MODE" = production ]; then
     psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS wharf_bench_$PORT WITH (FORCE)" >/dev/null
     psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE wharf_bench_$PORT" >/dev/null
@@ -35,7 +37,7 @@ start)
   $PY manage.py migrate --noinput -v 0
   $PY manage.py createuser bench --email bench@example.com --password bench-password --verified-email 2>/dev/null
   $PY manage.py mint_token bench > "$BENCH_DIR/token"
-  env | grep -E '^(DATABASE_URL|REDIS_URL|WHARF_DATA_DIR|DJANGO_SECRET_KEY|WHARF_CACHE_PREFIX|WHARF_CELERY_QUEUE|WHARF_PROJECT_CREATE_[A-Z_]+)=' > "$BENCH_DIR/env" || true
+  env | grep -E '^(DATABASE_URL|REDIS_URL|WHARF_DATA_DIR|DJANGO_SECRET_KEY|WHARF_CACHE_PREFIX|WHARF_CELERY_QUEUE|WHARF_PROJECT_CREATE_[A-Z_]+|WHARF_UPLOAD_TOKEN_RATE)=' > "$BENCH_DIR/env" || true
   setsid "$HERE/.venv/bin/gunicorn" --config config/gunicorn.conf.py --bind "127.0.0.1:$PORT" \
       config.wsgi:application > "$BENCH_DIR/server.log" 2>&1 < /dev/null &
   echo $! > "$BENCH_DIR/pid"

@@ -1,17 +1,27 @@
-"""Django's Redis cache with one client object per connection pool.
+"""Django's Redis cache with one client object per connection pool, and `incr` in one round trip.
 
 Django builds a new `redis.Redis` for every cache call, and each construction rebuilds redis-py's response
 callback tables (about 0.2 ms). The read APIs make one cache call per request, so reusing the thread-safe
 client matters there.
+
+Django's `incr` asks EXISTS and then INCRBY: two round trips, and a key that expires in between is created
+again without its expiry. The rate limits (`registry.ratelimits`) count every upload with `incr`, so here it
+is one Lua script, atomic: INCRBY only when the key exists, else ValueError as Django's.
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+_INCR_EXISTING = """
+if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrby', KEYS[1], ARGV[1]) end
+return false
+"""
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._scripts = {}
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -19,6 +29,16 @@ class ReusingRedisCacheClient(RedisCacheClient):
         if client is None:
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
+
+    def incr(self, key, delta):
+        client = self.get_client(key, write=True)
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts[id(client)] = client.register_script(_INCR_EXISTING)  # EVALSHA
+        value = script(keys=[key], args=[delta], client=client)
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
 
 
 class WharfRedisCache(RedisCache):

@@ -10,6 +10,8 @@ from allauth.account.models import EmailAddress
 from django.db.models import Q
 
 from accounts.emails import send_templated_email
+from accounts.models import User
+from common.sql import sql
 from registry.enums import RoleName
 from registry.models import File, Project, Release
 
@@ -76,21 +78,37 @@ def account_event(user, event: str, *, to: list[str] | None = None, **context) -
     )
 
 
+# Every upload that starts a release asks this once, in the request (after the commit): one statement for what
+# were three querysets (the release with its project, a trusted publisher among its files, the uploader's
+# name), whose compilation cost more than running them (docs/decisions/0002-raw-sql-on-the-upload-path.md).
+_RELEASE_CREATED_SQL = sql(
+    "SELECT r.{Release.pk}, r.{Release.version}, p.{Project.pk} AS project_pk,"
+    " p.{Project.name} AS project_name, p.{Project.normalized_name} AS project_normalized_name,"
+    " (SELECT f.{File.published_via} FROM {File} f WHERE f.{File.release} = r.{Release.pk}"
+    " AND f.{File.published_via} <> '' LIMIT 1) AS published_via,"
+    " (SELECT u.{User.username} FROM {User} u WHERE u.{User.pk} = %s) AS actor_username"
+    " FROM {Release} r JOIN {Project} p ON p.{Project.pk} = r.{Release.project} WHERE r.{Release.pk} = %s",
+    File=File,
+    Project=Project,
+    Release=Release,
+    User=User,
+)
+
+
 def release_created(*, release_id: int, user_id: int | None) -> None:
     """A new release: by its uploader, or by a trusted publisher (named from the release's files)."""
-    from accounts.models import User
-
-    release = Release.objects.filter(pk=release_id).select_related("project").first()
+    release = next(iter(Release.objects.raw(_RELEASE_CREATED_SQL, [user_id, release_id])), None)
     if release is None:  # deleted before the task ran
         return
-    via = (
-        File.objects.filter(release=release).exclude(published_via="").values_list("published_via", flat=True)
+    project = Project(
+        pk=release.project_pk, name=release.project_name, normalized_name=release.project_normalized_name
     )
-    published_via = next(iter(via), "")
+    actor = User(pk=user_id, username=release.actor_username) if release.actor_username is not None else None
+    published_via = release.published_via or ""
     project_event(
-        release.project,
+        project,
         "release_created",
-        actor=User.objects.filter(pk=user_id).only("username").first() if user_id else None,
+        actor=actor,
         actor_name="A trusted publisher" if published_via else "",
         version=release.version,
         published_via=published_via,

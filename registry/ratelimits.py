@@ -113,11 +113,14 @@ class SlidingWindow:
         """Count one action of `key` if it fits, else None; atomic: parallel takes never pass the limit."""
         now = time.time() if now is None else now
         current_key, previous_key, elapsed = self._keys(key, now)
-        cache.add(current_key, 0, timeout=2 * self.rate.seconds)
         try:
-            count = cache.incr(current_key)
-        except ValueError:
-            cache.set(current_key, count := 1, timeout=2 * self.rate.seconds)
+            count = cache.incr(current_key)  # one round trip while the bucket exists: every upload counts
+        except ValueError:  # the bucket's first action (or it was evicted): create it, expiring, then count
+            cache.add(current_key, 0, timeout=2 * self.rate.seconds)
+            try:
+                count = cache.incr(current_key)
+            except ValueError:  # evicted between add and incr
+                cache.set(current_key, count := 1, timeout=2 * self.rate.seconds)
         if count + cache.get(previous_key, 0) * (1 - elapsed) > self.rate.count:
             Taken((current_key,)).refund()
             return None

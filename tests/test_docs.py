@@ -56,3 +56,11 @@ def test_nothing_cites_a_document_outside_the_repository():
         if OUTSIDE_DOCUMENTS.search(line)
     ]
     assert citing == []
+
+
+def test_readme_tells_the_first_administrator_how_to_reach_the_admin():
+    """Three numbered lines: create the superuser (verified address), set up two-factor, log in again."""
+    readme = (ROOT / "README.md").read_text()
+    steps = readme.split("The first administrator, in three steps", 1)[1].split("\n\n")[1].splitlines()
+    assert [line[:3] for line in steps] == ["1. ", "2. ", "3. "]
+    assert "--superuser" in steps[0] and "/accounts/2fa/" in steps[1] and "/admin/" in steps[2]

@@ -160,9 +160,15 @@ def name_decision(name: str, *, user=None) -> NameDecision:
     if exact is not None:
         role = getattr(exact, "user_role", None)
         if exact.has_releases:
+            # "The name 'x' conflicts with the existing project 'x'" reads oddly when both are spelled alike.
+            exists = (
+                f"A project named '{exact.name}' already exists."
+                if name == exact.name
+                else f"The name '{name}' conflicts with the existing project '{exact.name}'."
+            )
             return refuse(
                 NameRule.EXISTS,
-                f"The name '{name}' conflicts with the existing project '{exact.name}'.",
+                exists,
                 project=exact,
                 user_role=role,
             )

@@ -34,7 +34,8 @@ def test_reset_of_unknown_address_answers_like_a_known_one(client, alice, sent):
 def test_reset_link_sets_a_new_password(client, alice, sent):
     request_reset(client, "alice@example.com")
     [message] = sent(1)
-    assert message.subject.startswith("[Wharf] ")
+    assert message.subject == "[Wharf] Reset your Wharf password"
+    assert "reset the password of the Wharf account alice using this address" in message.body
     link = link_in(message, r"/accounts/password/reset/key/[^\s]+/")
     form_url = client.get(link)["Location"]
     response = client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})

@@ -175,6 +175,7 @@ def test_the_whole_case_in_the_admin(admin_web, claim, carol, alice, committed):
     assert "Keep the previous owners" in page
     response = step(admin_web, "approve", claim, reason="Unreachable for six weeks.")
     assert response.status_code == 302
+    assert f"Claim {claim.pk} approved." in body(admin_web.get(response["Location"]))
     claim.refresh_from_db()
     assert (claim.state, claim.outcome) == (ClaimState.APPROVED, "transfer")
     assert list(Role.objects.values_list("user__username", "role_name")) == [("carol", "Owner")]

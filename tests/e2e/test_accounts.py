@@ -80,6 +80,7 @@ def test_signup_verify_token_and_upload(page, wharf, upload_url, mail_dir, tmp_p
     page.fill("#id_password2", PASSWORD)
     page.get_by_role("button", name="Register").click()
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     assert EmailAddress.objects.get().verified is False
 
     [message] = read_mail(mail_dir, 1)
@@ -93,6 +94,7 @@ def test_signup_verify_token_and_upload(page, wharf, upload_url, mail_dir, tmp_p
     page.goto(link)
     page.locator("#confirm-email").click()
     expect(page).to_have_url(re.compile(r"/accounts/$"))
+    expect(page.locator(".messages")).to_contain_text("Logged in as newcomer.")
     assert EmailAddress.objects.get().verified is True
 
     account_token = create_token(
@@ -140,7 +142,7 @@ def test_signup_verify_token_and_upload(page, wharf, upload_url, mail_dir, tmp_p
 
     # Revoking asks first.
     page.goto("/accounts/tokens/")
-    page.get_by_role("button", name="Revoke alpha only").click()
+    page.get_by_role("link", name="Revoke alpha only").click()
     expect(page.get_by_role("heading", name="Revoke the token 'alpha only'?")).to_be_visible()
     assert ApiToken.objects.get(description="alpha only").revoked is None
     page.get_by_role("button", name="Revoke token").click()

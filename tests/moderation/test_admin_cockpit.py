@@ -76,6 +76,25 @@ def test_a_report_page_offers_its_actions_and_returns_to_it(mod_client, publish,
     assert ">Release demo from quarantine</button>" in body and ">Dismiss this report</button>" not in body
 
 
+def test_a_project_page_offers_its_actions(mod_client, publish):
+    publish("demo", "1.0")
+    url = f"/admin/moderation/moderatedproject/{Project.objects.get().pk}/change/"
+    body = mod_client.get(url).content.decode()
+    for label in ("Quarantine demo", "Remove demo", "Prohibit the name demo", "Freeze the owners of demo"):
+        assert f">{label}</button>" in body, label
+    action = {
+        "action": "quarantine_projects",
+        "_selected_action": [str(Project.objects.get().pk)],
+        "index": "0",
+    }
+    done = mod_client.post(
+        "/admin/moderation/moderatedproject/",
+        {**action, "_from_object": "1", "confirm": "yes", "reason": "Malware."},
+    )
+    assert done.status_code == 302 and done["Location"] == url
+    assert messages_of(mod_client, done) == ["1 project quarantined."]
+
+
 def test_an_account_page_offers_freeze_or_unfreeze(mod_client, make_user):
     spammer = make_user("spammer")
     url = f"/admin/moderation/moderateduser/{spammer.pk}/change/"

@@ -94,6 +94,8 @@ def test_existing_project_conflicts(publish, alice, make_user):
     decision = name_decision("demo.pkg")
     assert (decision.rule, decision.status, decision.project.name) == (NameRule.EXISTS, 409, "Demo_Pkg")
     assert decision.reason == "The name 'demo.pkg' conflicts with the existing project 'Demo_Pkg'."
+    # Spelled as the project is, the sentence names it once.
+    assert name_decision("Demo_Pkg").reason == "A project named 'Demo_Pkg' already exists."
     assert decision.user_role is None
     assert name_decision("demo-pkg", user=alice).user_role == "Owner"
     assert name_decision("demo-pkg", user=make_user("bob")).user_role is None
