@@ -150,6 +150,8 @@ class WharfAccountAdapter(DefaultAccountAdapter):
             # Every link in every email is built from the one setting (README: WHARF_SITE_URL).
             "site_url": settings.WHARF_SITE_URL,
             "verification_hours": settings.WHARF_EMAIL_VERIFICATION_HOURS,
+            # Notifications sent after the request (on commit) get no context processors: name it here.
+            "support_email": settings.WHARF_SUPPORT_EMAIL,
             **context,
         }
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", ctx, request).split())

@@ -69,6 +69,8 @@ def render(normalized_name: str | None) -> bool:
 
     A page Django does not answer with 200 (a hidden or removed project) gets no files, and its links go.
     """
+    if not enabled():
+        return False  # queued while the front was on: with no directory set, `root()` is the working one
     name = normalized_name or INDEX
     if normalized_name is not None:
         project = project_get(name=normalized_name)

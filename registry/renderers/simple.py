@@ -8,6 +8,8 @@ import json
 import re
 from urllib.parse import quote
 
+from django.db import connection
+from django.db.models import CharField, F, Func
 from packaging.version import Version
 
 from registry.models import File, Project
@@ -74,6 +76,26 @@ def file_url(files_base: str, path: str) -> str:
     return f"{files_base}/packages/{quote(path)}"
 
 
+class UploadTimeText(Func):
+    """A file's upload time as PEP 700 writes it (UTC, microseconds, `Z`), formatted by PostgreSQL.
+
+    Django reads each timestamptz into a datetime in Python (its loader replaces psycopg's compiled one):
+    for a 1,000-file page that and formatting the datetime back took 5-6 ms, the text from the server
+    nothing worth measuring.
+    """
+
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+    output_field = CharField()
+
+
+def upload_time_text(uploaded) -> str:
+    """PEP 700's upload time: the text UploadTimeText made, or (SQLite) formatted from the datetime."""
+    if isinstance(uploaded, str):
+        return uploaded
+    # isoformat is ten times faster than strftime here.
+    return uploaded.isoformat(timespec="microseconds")[:26] + "Z"
+
+
 def project_context(*, project: Project, files_base: str) -> dict:
     """The PEP 691 JSON document of one project; the HTML page renders the same data.
 
@@ -82,12 +104,13 @@ def project_context(*, project: Project, files_base: str) -> dict:
     """
     # Only public projects offer files (PEP 792: a quarantined one is shown with its status, and nothing).
     rows = File.objects.filter(release__project=project) if project.is_public else File.objects.none()
+    uploaded = UploadTimeText("upload_time") if connection.vendor == "postgresql" else F("upload_time")
     rows = rows.values_list(
         "filename",
         "path",
         "sha256_digest",
         "size",
-        "upload_time",
+        uploaded,
         "metadata_sha256_digest",
         "release__version",
         "release__requires_python",
@@ -121,8 +144,7 @@ def project_context(*, project: Project, files_base: str) -> dict:
                     "hashes": {"sha256": sha256},
                     "requires-python": requires_python or None,
                     "size": size,
-                    # UTC, with microseconds (PEP 700); isoformat is ten times faster than strftime here.
-                    "upload-time": uploaded.isoformat(timespec="microseconds")[:26] + "Z",
+                    "upload-time": upload_time_text(uploaded),
                     "yanked": (reason or True) if yanked else False,
                     "data-dist-info-metadata": metadata,
                     "core-metadata": metadata,

@@ -115,7 +115,11 @@ def test_duplicate_live_name_refused(client, sign_in, alice):
     create(client, "ci")
     response = create(client, "ci")
     assert response.status_code == 400
-    assert "You already have a token named &#x27;ci&#x27;; choose another name." in response.content.decode()
+    # Said once, beside the form (not also as a page message).
+    assert (
+        response.content.decode().count("You already have a token named &#x27;ci&#x27;; choose another name.")
+        == 1
+    )
     assert ApiToken.objects.count() == 1
 
 

@@ -12,6 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import expect
 
+from accounts.models import ApiToken
 from accounts.services import user_create
 from moderation.claims.services import claim_file
 from moderation.models import Report
@@ -141,6 +142,8 @@ def test_every_page_fits_a_phone_and_passes_axe(page, wharf, site):
         ("/accounts/password/reset/", "password-reset"),
         ("/accounts/confirm-email/", "check-your-email"),
         ("/no/such/page/", "not-found"),
+        ("/user/maria/", "user"),
+        ("/legacy/", "upload-info"),
     ]:
         check_page(page, path, name)
 
@@ -157,6 +160,10 @@ def test_every_page_fits_a_phone_and_passes_axe(page, wharf, site):
         ("/accounts/2fa/", "two-factor"),
         ("/accounts/password/change/", "password-change"),
         ("/accounts/security/", "security-log"),
+        (f"/accounts/tokens/{ApiToken.objects.get(description='e2e').pk}/revoke/", "token-revoke"),
+        ("/manage/project/tidewater/publishing/", "manage-publishing"),
+        ("/manage/publishing/", "pending-publishers"),
+        ("/manage/account/delete/", "delete-account"),
     ]:
         check_page(page, path, name)
     set_up_an_authenticator_app(page)
@@ -166,6 +173,7 @@ def test_every_page_fits_a_phone_and_passes_axe(page, wharf, site):
         ("/claims/", "claims"),
         (f"/claims/{site['claim'].pk}/", "claim"),
         ("/claims/new/?name=tidewater", "claim-new"),
+        ("/project/tidewater/report/", "report-form"),
     ]:
         check_page(page, path, name)
 
@@ -250,3 +258,8 @@ def test_the_header_knows_who_is_logged_in_everywhere(page, wharf, site, set_fla
     page.goto("/status/")
     expect(page.get_by_role("link", name="/status/")).to_have_attribute("href", "/status/")
     expect(page.locator("#read-only")).to_contain_text("nothing can be changed for now")
+    # The admin, where the flag is switched off, says so on every page as well.
+    log_in_with_cookie(page, wharf, site["moderator"])
+    page.goto("/admin/moderation/report/")
+    expect(page.locator("#restriction-read-only")).to_contain_text("Read-only mode is on.")
+    assert_accessible(page, "the admin in read-only mode")

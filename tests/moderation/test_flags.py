@@ -248,3 +248,11 @@ def test_banner_text_is_escaped(client, make_user, django_capture_on_commit_call
 
 def test_moderators_may_not_set_banners(mod_client):
     assert mod_client.get("/admin/moderation/sitebanner/").status_code == 403
+
+
+def test_the_admin_shows_the_restrictions_in_force_too(set_flag, mod_client):
+    assert "wharf-restrictions" not in mod_client.get("/admin/").content.decode()
+    set_flag(FlagId.READ_ONLY, message="Maintenance.")
+    body = mod_client.get("/admin/moderation/report/").content.decode()
+    assert '<li class="warning" id="restriction-read-only"><strong>Read-only mode is on.</strong>' in body
+    assert 'href="/admin/moderation/adminflag/read-only/change/"' in body

@@ -2,8 +2,10 @@
 
 import io
 import json
+import re
 import sys
 import xmlrpc.client
+from datetime import datetime
 
 import pytest
 from django.db import connection
@@ -73,7 +75,11 @@ def test_project_page_json_for_pip(client, published):
         "sha256": File.objects.get(filename=wheel["filename"]).metadata_sha256_digest
     }
     assert sdist["core-metadata"] is False and sdist["yanked"] is False
-    assert isinstance(wheel["size"], int) and wheel["upload-time"].endswith("Z")
+    assert isinstance(wheel["size"], int)
+    # PEP 700: UTC with microseconds, as Python's isoformat writes it (PostgreSQL formats it: to_char).
+    uploaded = File.objects.get(filename=wheel["filename"]).upload_time
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", wheel["upload-time"])
+    assert datetime.fromisoformat(wheel["upload-time"].replace("Z", "+00:00")) == uploaded
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.template.loader import render_to_string
 from django.test import Client, override_settings
 
 from accounts.emails import deliver
@@ -128,6 +129,11 @@ def test_the_support_address_where_the_site_sends_users_to_the_administrators(cl
     notice = page(client, "/manage/project/demo/")
     assert 'href="mailto:support@example.com?subject=Quarantine%20of%20demo"' in notice
     assert 'href="mailto:support@example.com"' in page(client, "/help/")
-    # Emails can be answered: replies go to the support address.
+    # Emails can be answered: replies go to the support address, and the emails say so.
     deliver(to=["alice@example.com"], subject="Hello", text="Hi", html="<p>Hi</p>")
     assert mail.outbox[-1].reply_to == ["support@example.com"]
+    context = {"username": "alice", "support_email": "support@example.com", "site_url": "http://127.0.0.1"}
+    text = render_to_string("registry/email/events/account_deleted.txt", context)
+    assert "tell the administrators at once: reply to this email or write to support@example.com." in text
+    html = render_to_string("registry/email/events/account_deleted.html", context)
+    assert 'href="mailto:support@example.com"' in html
