@@ -110,7 +110,7 @@ def _quiet(*args, env=None):
 
 def wharf_server(mode: str, port: int, *, access_log: bool = False) -> Server:
     """A fresh, empty Wharf (bench/serve_wharf.sh) on `port`; `access_log` writes gunicorn's to access.log."""
-    bench_dir = PB / f"run/wharf-{mode}"
+    bench_dir = PB / f"run/wharf-{mode}-{port}"
     env = {**os.environ, "BENCH_DIR": str(bench_dir), "WHARF_BENCH_PORT": str(port)}
     if mode == "embedded":  # SQLite and the in-process cache, whatever this shell points at
         env = {key: value for key, value in env.items() if key not in ("DATABASE_URL", "REDIS_URL")}

@@ -74,7 +74,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # No page runs inline script or style (templates keep both in static files); README images may come from any
 # HTTPS host. Django 5.2 has no CSP of its own: django-csp sends the header, its directives in this order
-# (config.middleware.OrderedCSPMiddleware), the order deploy/nginx.conf's copy keeps.
+# (config.middleware.OrderedCSPMiddleware), the order deploy/nginx.conf's copy keeps. No
+# `upgrade-insecure-requests`: every source is 'self' or https: already, HSTS and the redirect cover the rest,
+# and one spelling in both modes keeps nginx's copy exact.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -85,7 +87,6 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'none'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "upgrade-insecure-requests": WHARF_HTTPS,
     }
 }
 # Features no page uses, refused to it and what it embeds (config.middleware.PermissionsPolicyMiddleware).

@@ -15,8 +15,10 @@ from registry.services import intents, uploads
 NOW = object()  # a timestamp parameter, adapted for the database at hand
 STATEMENTS = {
     "token row": (accounts_services._API_KEY_ROW_SQL, ["0" * 64]),
-    "filename clash": (uploads._CLASH_SQL, ["demo-1.0.tar.gz", "demo-1.0.tar.gz", "0" * 64]),
-    "open release": (uploads._RELEASE_SQL, [1, "1"]),
+    "filename clash and open release": (
+        uploads._CLASH_AND_RELEASE_SQL,
+        ["demo-1.0.tar.gz", "demo-1.0.tar.gz", "0" * 64, 1, "1"],
+    ),
     "project with role": (selectors._PROJECT_WITH_ROLE_SQL, [1, "demo"]),
     "index serial": (selectors._LAST_SERIAL_SQL, []),
     "project serial": (selectors._PROJECT_SERIAL_SQL, ["demo"]),

@@ -253,10 +253,9 @@ def upload_publish(
     An identical re-upload returns the existing file with `created=False` and changes nothing.
     Raises InvalidUpload for duplicates, burned filenames, closed releases and size limits.
     """
-    existing = _existing_file(upload)
+    existing, release = _existing_file_and_release(target, upload)
     if existing is not None:
         return UploadResult(file=existing, created=False)
-    release = _open_release(target, upload)
 
     path = storage.file_path(blake2_256_digest=upload.file.blake2_256_digest, filename=upload.filename)
     killpoints.reached("upload-before-storage")
@@ -303,14 +302,14 @@ def _record(
                 # A concurrent upload committed first. The same file (a retried CI job) makes this one a
                 # no-op; a clashing filename or bytes is refused; the project or release it was about to
                 # create (CI jobs uploading one release's wheels at once) is joined on the next attempt.
-                existing = _existing_file(upload)
-                if existing is not None:
-                    return UploadResult(file=existing, created=False)
-                if target.project is None:
+                existing, release = _existing_file_and_release(target, upload)
+                if existing is None and target.project is None:
                     target = upload_authorize(
                         token=target.token, request=upload.request, ip_address=origin["ip_address"]
                     )
-                release = _open_release(target, upload)
+                    existing, release = _existing_file_and_release(target, upload)
+                if existing is not None:
+                    return UploadResult(file=existing, created=False)
         raise InvalidUpload(
             f"Other uploads to project '{target.name}' kept changing it at the same moment; upload again."
         )
@@ -321,46 +320,61 @@ def _record(
 
 # The reads below run once per uploaded file, through Model.raw(): the ORM's query compilation
 # cost more than the queries themselves on the benchmark machine (bench/README.md, uploads).
-# One row always: the stored file with this upload's filename or bytes (NULLs when there is none), and
-# whether the filename was ever used. One statement reads both in one snapshot, so a file committed by a
-# concurrent upload is seen together with its used filename.
-_CLASH_SQL = sql(
-    "SELECT f.{File.pk}, f.{File.filename}, f.{File.sha256_digest}, f.{File.blake2_256_digest},"
-    " EXISTS(SELECT 1 FROM {UsedFilename} u WHERE u.{UsedFilename.filename} = %s) AS used"
-    " FROM (SELECT 1) AS one LEFT JOIN {File} f"
-    " ON f.{File.filename} = %s OR f.{File.blake2_256_digest} = %s",
-    File=File,
-    UsedFilename=UsedFilename,
-)
-_RELEASE_SQL = sql(
+# One row always, in one statement (one snapshot, one round trip): the stored file with this upload's filename
+# or bytes (`file_*`, NULLs when there is none) and whether the filename was ever used, so a file committed by
+# a concurrent upload is seen together with its used filename; and the release the file would join (the
+# Release columns, NULLs for a new release or project) with whether it already has an sdist.
+_CLASH_AND_RELEASE_SQL = sql(
     "SELECT r.{Release.pk}, r.{Release.project}, r.{Release.version}, r.{Release.created},"
-    " EXISTS(SELECT 1 FROM {File} f WHERE f.{File.release} = r.{Release.pk}"
-    " AND f.{File.packagetype} = 'sdist') AS has_sdist"
-    " FROM {Release} r WHERE r.{Release.project} = %s AND r.{Release.canonical_version} = %s",
+    " EXISTS(SELECT 1 FROM {File} s WHERE s.{File.release} = r.{Release.pk}"
+    " AND s.{File.packagetype} = 'sdist') AS has_sdist,"
+    " f.{File.pk} AS file_pk, f.{File.filename} AS file_filename,"
+    " f.{File.sha256_digest} AS file_sha256, f.{File.blake2_256_digest} AS file_blake2,"
+    " EXISTS(SELECT 1 FROM {UsedFilename} u WHERE u.{UsedFilename.filename} = %s) AS used"
+    " FROM (SELECT 1) AS one"
+    " LEFT JOIN {File} f ON f.{File.filename} = %s OR f.{File.blake2_256_digest} = %s"
+    " LEFT JOIN {Release} r ON r.{Release.project} = %s AND r.{Release.canonical_version} = %s",
     File=File,
     Release=Release,
+    UsedFilename=UsedFilename,
 )
 
 
-def _existing_file(upload: ValidatedUpload) -> File | None:
+def _existing_file_and_release(
+    target: UploadTarget, upload: ValidatedUpload
+) -> tuple[File | None, Release | None]:
+    """The identical file when this is a re-upload; otherwise the existing release the file joins (None for
+    a new one). InvalidUpload when the name or bytes are taken, and past the project and release limits."""
+    project = target.project
+    params = [upload.filename, upload.filename, upload.file.blake2_256_digest]
+    params += [project.pk if project is not None else None, upload.request.canonical_version]
+    row = next(iter(Release.objects.raw(_CLASH_AND_RELEASE_SQL, params)))
+    existing = _existing_file(upload, row)
+    if existing is not None:
+        return existing, None
+    return None, _open_release(target, upload, row)
+
+
+def _existing_file(upload: ValidatedUpload, row: Release) -> File | None:
     """The identical file when this is a re-upload; InvalidUpload when the name or bytes are taken."""
     received = upload.file
-    params = [upload.filename, upload.filename, received.blake2_256_digest]
-    clash = next(iter(File.objects.raw(_CLASH_SQL, params)))
-    if clash.pk is None:
-        if clash.used:
+    if row.file_pk is None:
+        if row.used:
             raise InvalidUpload(
                 "This filename was previously used by a file that has since been deleted. "
                 f"Use a different version. {FILE_REUSE_HELP}"
             )
         return None
     identical = (
-        clash.filename == upload.filename
-        and clash.sha256_digest == received.sha256_digest
-        and clash.blake2_256_digest == received.blake2_256_digest
+        row.file_filename == upload.filename
+        and row.file_sha256 == received.sha256_digest
+        and row.file_blake2 == received.blake2_256_digest
     )
     if identical:
-        return clash
+        # The stored file as read (its other fields load on access).
+        names, values = ["id", "filename", "sha256_digest", "blake2_256_digest"], [row.file_pk]
+        values += [row.file_filename, row.file_sha256, row.file_blake2]
+        return File.from_db(row._state.db, names, values)
     raise InvalidUpload(_already_exists(upload))
 
 
@@ -372,8 +386,9 @@ def _already_exists(upload: ValidatedUpload) -> str:
     )
 
 
-def _open_release(target: UploadTarget, upload: ValidatedUpload) -> Release | None:
-    """The existing release the file joins (None for a new one), after the project and release limits."""
+def _open_release(target: UploadTarget, upload: ValidatedUpload, row: Release) -> Release | None:
+    """The existing release the file joins (`row`, None for a new one), after the project and release
+    limits."""
     project = target.project
     if project is None:
         return None
@@ -384,9 +399,7 @@ def _open_release(target: UploadTarget, upload: ValidatedUpload) -> Release | No
             "See /help/#project-size-limit for more information."
         )
     # Only what the checks and the new file row need: a release's description can be megabytes.
-    release = next(
-        iter(Release.objects.raw(_RELEASE_SQL, [project.pk, upload.request.canonical_version])), None
-    )
+    release = row if row.pk is not None else None
     if release is None:
         return None
     window = timedelta(days=settings.WHARF_RELEASE_UPLOAD_WINDOW_DAYS)

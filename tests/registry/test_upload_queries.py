@@ -12,7 +12,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 def test_query_budget(upload, alice_token, django_assert_max_num_queries):
     # Statements, not time: on PostgreSQL each is a round trip. The reads are raw SQL that costs little (token
-    # with its uploader, project with role, clashes with the used filename, release with its sdist).
+    # with its uploader, project with role, then clashes with the used filename and the release with its
+    # sdist in one statement).
     # PostgreSQL takes the journal's advisory lock: one statement more.
     lock = 1 if connection.vendor == "postgresql" else 0
     # The token's first use of the day writes a security-log row (accounts issue).
@@ -36,7 +37,7 @@ def test_query_budget(upload, alice_token, django_assert_max_num_queries):
 
     with django_assert_max_num_queries(17 + lock + 1 + 1 + scoring + claims + notify + intent + search):
         assert send(builders.sdist("demo", "1.0")).status_code == 200  # new project
-    with django_assert_max_num_queries(11 + lock + claims + notify + intent + search):
+    with django_assert_max_num_queries(10 + lock + claims + notify + intent + search):
         assert send(builders.sdist("demo", "2.0")).status_code == 200  # new release
-    with django_assert_max_num_queries(10 + lock + intent):
+    with django_assert_max_num_queries(9 + lock + intent):
         assert send(builders.wheel("demo", "2.0")).status_code == 200  # existing release
