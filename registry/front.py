@@ -5,9 +5,13 @@ through Django itself (the WSGI handler, as a client of `WHARF_SITE_URL` would a
 the bytes Django sends. nginx needs each answer's serial and ETag as well; they are in the name of the
 directory a page's stable path links to, where `$realpath_root` reads them:
 
-    simple/<name>    -> versions/<name>/<serial>.<html ETag>.<JSON ETag>/  holding `html` and `json`
-    simple/_index    -> versions/_index/<serial>.<html ETag>.<JSON ETag>/
-    packages/<path>.metadata -> blobs/<sha256 of the metadata>/            holding `m`
+    <name>           -> .<name>/<serial>.<html ETag>.<JSON ETag>/    holding `html` and `json`
+    _index           -> ._index/<serial>.<html ETag>.<JSON ETag>/
+    _packages/<path>.metadata -> _blobs/<sha256 of the metadata>/   holding `m`
+
+Links sit at the top of the directory and point close by because nginx resolves a page's link on every
+request, one system call per directory of the path (bench/README.md, the front). A normalized name never
+starts with `_` or `.`, so no project's link can meet these directories.
 
 Only projects everyone may read get files (`registry.cdn.shareable`, the rule the CDN headers follow too);
 anything else, and anything missing, makes nginx ask Django.
@@ -51,7 +55,16 @@ def root() -> Path:
 
 
 def _link(name: str) -> Path:
-    return root() / "simple" / name
+    return root() / name
+
+
+def _versions(name: str) -> Path:
+    """The directory of a page's rendered versions (and of a project's manifest)."""
+    return root() / f".{name}"
+
+
+def _metadata_link(path: str) -> Path:
+    return root() / "_packages" / f"{path}.metadata"
 
 
 def invalidate(normalized_name: str) -> None:
@@ -61,7 +74,7 @@ def invalidate(normalized_name: str) -> None:
     for name in (normalized_name, INDEX):
         _unlink(_link(name))
     for path in _manifest(normalized_name):
-        _unlink(root() / "packages" / f"{path}.metadata")
+        _unlink(_metadata_link(path))
 
 
 def render(normalized_name: str | None) -> bool:
@@ -87,9 +100,9 @@ def render(normalized_name: str | None) -> bool:
     if serials != {str(serial)}:
         return False  # the database moved while rendering: the render queued by that change will do it
     tags = [headers["ETag"].strip('"') for _status, headers, _body in answers.values()]
-    version = root() / "versions" / name / f"{serial}.{tags[0]}.{tags[1]}"
+    version = _versions(name) / f"{serial}.{tags[0]}.{tags[1]}"
     if not version.exists():
-        staging = _staging(root() / "versions")
+        staging = _staging()
         for kind, (_status, _headers, body) in answers.items():
             (staging / kind).write_bytes(body)
         _ensure(version.parent)
@@ -109,7 +122,7 @@ def _link_metadata(normalized_name: str) -> None:
     """Give each wheel's `.metadata` of the project its link; drop the links of files gone since last time."""
     files = front_metadata_files(normalized_name=normalized_name)
     for path, sha256 in files:
-        blob = root() / "blobs" / sha256
+        blob = root() / "_blobs" / sha256
         if not (blob / "m").exists():
             try:
                 with storage.open_stored(f"{path}.metadata") as handle:
@@ -118,14 +131,15 @@ def _link_metadata(normalized_name: str) -> None:
                 continue  # storage lacks it (check_storage reports it): Django answers, with its 404
             if hashlib.sha256(data).hexdigest() != sha256:
                 continue  # storage does not hold what the database says: Django will answer
-            staging = _staging(root() / "blobs")
+            staging = _staging()
             (staging / "m").write_bytes(data)
+            _ensure(blob.parent)
             os.replace(staging, blob) if not blob.exists() else shutil.rmtree(staging)
-        _replace_link(root() / "packages" / f"{path}.metadata", blob)
+        _replace_link(_metadata_link(path), blob)
     current = {path for path, _sha256 in files}
     for path in set(_manifest(normalized_name)) - current:
-        _unlink(root() / "packages" / f"{path}.metadata")
-    manifest = _ensure(root() / "versions" / normalized_name) / MANIFEST
+        _unlink(_metadata_link(path))
+    manifest = _ensure(_versions(normalized_name)) / MANIFEST
     staging = manifest.with_suffix(".tmp")
     staging.write_text(json.dumps(sorted(current)))
     os.replace(staging, manifest)
@@ -133,7 +147,7 @@ def _link_metadata(normalized_name: str) -> None:
 
 def _manifest(normalized_name: str) -> list[str]:
     try:
-        return json.loads((root() / "versions" / normalized_name / MANIFEST).read_text())
+        return json.loads((_versions(normalized_name) / MANIFEST).read_text())
     except (FileNotFoundError, ValueError):
         return []
 
@@ -174,9 +188,10 @@ def _ask_django(path: str, accept: str) -> tuple[int, dict, bytes]:
     return started["status"], started["headers"], body
 
 
-def _staging(parent: Path) -> Path:
-    """A new directory beside its final place, readable by nginx's user (mkdtemp makes it private)."""
-    staging = Path(tempfile.mkdtemp(dir=_ensure(parent)))
+def _staging() -> Path:
+    """A new directory on the front's file system, to be renamed into place whole; readable by nginx's user
+    (mkdtemp makes it private)."""
+    staging = Path(tempfile.mkdtemp(dir=_ensure(root() / "_staging")))
     staging.chmod(0o755)
     return staging
 

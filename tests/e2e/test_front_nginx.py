@@ -150,10 +150,8 @@ def test_nginx_answers_exactly_as_django(
         builders.wheel("other", "2.0"),
     ):
         publish(wharf, maintainer_token, dist)
-    wait_for(
-        lambda: (front["dir"] / "simple" / "demo").exists() and (front["dir"] / "simple" / "other").exists()
-    )
-    wait_for(lambda: (front["dir"] / "simple" / "_index").exists())
+    wait_for(lambda: (front["dir"] / "demo").exists() and (front["dir"] / "other").exists())
+    wait_for(lambda: (front["dir"] / "_index").exists())
     wheel = File.objects.get(filename="demo-1.0-py3-none-any.whl")
     host = wharf.removeprefix("http://")
     from_files = [
@@ -183,7 +181,7 @@ def test_nginx_answers_exactly_as_django(
     # Quarantine: the files go at once, and nginx passes a hidden project's requests to Django.
     with django_capture_on_commit_callbacks(execute=True):
         projects_quarantine(projects=[Project.objects.get(normalized_name="demo")], actor=None)
-    wait_for(lambda: not (front["dir"] / "simple" / "demo").exists())
+    wait_for(lambda: not (front["dir"] / "demo").exists())
     for path, accept in [
         ("/simple/demo/", PIP),
         ("/simple/demo/", None),
@@ -193,6 +191,6 @@ def test_nginx_answers_exactly_as_django(
         django, nginx = fetch(wharf + path, accept), fetch(front["url"] + path, accept, host)
         assert nginx == django, (path, accept)  # 200 with status "quarantined" (PEP 792), or 404
         assert not served_from_files(front, seen), (path, accept)
-    wait_for(lambda: (front["dir"] / "simple" / "_index").exists())
+    wait_for(lambda: (front["dir"] / "_index").exists())
     django, nginx = fetch(wharf + "/simple/", JSON), fetch(front["url"] + "/simple/", JSON)
     assert nginx == django and b'"demo"' not in nginx[2].lower()
