@@ -17,6 +17,8 @@ class TestIssuer:
     """Serves `<base>/<name>/.well-known/openid-configuration` and `<base>/<name>/jwks` for each issuer name;
     `keys` (kid → private key) can be changed while it runs (rotation)."""
 
+    __test__ = False  # a helper named like a test class, not one
+
     def __init__(self):
         self.keys = {"key-1": rsa.generate_private_key(public_exponent=65537, key_size=2048)}
         self.jwks_requests = 0

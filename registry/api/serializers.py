@@ -1,6 +1,7 @@
 """Serializers of the registry's REST API: what projects, releases, files, collaborators, invitations and
 journal entries look like, and the shapes of the requests that change them. No rule lives here."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from registry.enums import RoleName
@@ -11,10 +12,6 @@ from registry.services.releases import MAX_YANK_REASON
 from registry.validators import check_confirmation
 
 
-def _project_url(project) -> str:
-    return f"/api/v1/projects/{project.normalized_name}/"
-
-
 class ProjectSummarySerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
@@ -23,7 +20,7 @@ class ProjectSummarySerializer(serializers.ModelSerializer):
         fields = ["name", "normalized_name", "status", "created", "last_serial", "url"]
 
     def get_url(self, project) -> str:
-        return _project_url(project)
+        return reverse("api-project", kwargs={"name": project.normalized_name})
 
 
 class ReleaseSummarySerializer(serializers.ModelSerializer):
@@ -34,7 +31,9 @@ class ReleaseSummarySerializer(serializers.ModelSerializer):
         fields = ["version", "yanked", "yanked_reason", "created", "url"]
 
     def get_url(self, release) -> str:
-        return f"{_project_url(release.project)}releases/{release.version}/"
+        return reverse(
+            "api-release", kwargs={"name": release.project.normalized_name, "version": release.version}
+        )
 
 
 class RoleSerializer(serializers.Serializer):

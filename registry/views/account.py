@@ -33,6 +33,6 @@ def delete_account(request):
             request.session.flush()
             request.user = AnonymousUser()
             messages.success(request, "Your account was deleted.")
-            return redirect("/")
+            return redirect("home")
     context = {"form": form, "sole_owner_of": sole_owner_projects(user=user)}
     return render(request, "registry/manage/delete_account.html", context, status=status)

@@ -73,10 +73,6 @@ def _form_refused(request, form, page, **forms):
     return _refused(request, ManageError(error), page, **forms)
 
 
-def _project_url(project: Project, page: str = "") -> str:
-    return f"/manage/project/{project.normalized_name}/{page}"
-
-
 # --- a user's projects and invitations ---------------------------------------------------------------------
 
 
@@ -118,7 +114,7 @@ def invitation_answer(request, pk, answer):
         messages.success(
             request, f"You are now {invitation.role_name} of project '{invitation.project.name}'."
         )
-        return redirect(_project_url(invitation.project))
+        return redirect("manage-project", name=invitation.project.normalized_name)
     messages.success(request, f"You declined the invitation to project '{invitation.project.name}'.")
     return redirect("manage-projects")
 
@@ -238,7 +234,7 @@ def _invite(request, project):
         f"Invitation sent to '{invitation.invitee.username}' to become {invitation.role_name} "
         f"of project '{project.name}'.",
     )
-    return redirect(_project_url(project, "collaborators/"))
+    return redirect("manage-collaborators", name=project.normalized_name)
 
 
 def _role(project, pk):
@@ -265,7 +261,7 @@ def collaborator_change(request, name, pk):
     except ManageError as error:
         return _refused(request, error, page)
     messages.success(request, f"'{role.user.username}' is now {role.role_name} of project '{project.name}'.")
-    return redirect(_project_url(project, "collaborators/"))
+    return redirect("manage-collaborators", name=project.normalized_name)
 
 
 @login_required
@@ -285,7 +281,7 @@ def collaborator_remove(request, name, pk):
         messages.success(request, f"You left project '{project.name}'.")
         return redirect("manage-projects")
     messages.success(request, f"'{role.user.username}' was removed from project '{project.name}'.")
-    return redirect(_project_url(project, "collaborators/"))
+    return redirect("manage-collaborators", name=project.normalized_name)
 
 
 @login_required
@@ -304,7 +300,7 @@ def invitation_cancel(request, name, pk):
     except ManageError as error:
         return _refused(request, error, page)
     messages.success(request, f"The invitation to '{invitation.invitee.username}' was revoked.")
-    return redirect(_project_url(project, "collaborators/"))
+    return redirect("manage-collaborators", name=project.normalized_name)
 
 
 # --- releases and files ------------------------------------------------------------------------------------
@@ -357,7 +353,7 @@ def release_yank_view(request, name, version):
     except ManageError as error:
         return _refused(request, error, page, yank_form=form)
     messages.success(request, f"Release {release.version} of '{project.name}' was yanked.")
-    return redirect(_project_url(project, f"release/{release.version}/"))
+    return redirect("manage-release", name=project.normalized_name, version=release.version)
 
 
 @login_required
@@ -374,7 +370,7 @@ def release_unyank_view(request, name, version):
     except ManageError as error:
         return _refused(request, error, page)
     messages.success(request, f"Release {release.version} of '{project.name}' is no longer yanked.")
-    return redirect(_project_url(project, f"release/{release.version}/"))
+    return redirect("manage-release", name=project.normalized_name, version=release.version)
 
 
 @login_required
@@ -394,7 +390,7 @@ def release_delete(request, name, version):
     except ManageError as error:
         return _refused(request, error, page, delete_form=form)
     messages.success(request, f"Release {release.version} of '{project.name}' was deleted.")
-    return redirect(_project_url(project))
+    return redirect("manage-project", name=project.normalized_name)
 
 
 @login_required
@@ -418,4 +414,4 @@ def file_delete(request, name, version, pk):
     except ManageError as error:
         return _refused(request, error, page)
     messages.success(request, f"File '{file.filename}' was deleted; its name cannot be used again.")
-    return redirect(_project_url(project, f"release/{release.version}/"))
+    return redirect("manage-release", name=project.normalized_name, version=release.version)

@@ -25,7 +25,7 @@ from registry.services.publishing import (
     publisher_add,
     publisher_remove,
 )
-from registry.views.manage import _project, _project_url
+from registry.views.manage import _project
 
 
 def _issuer_choices() -> list[tuple[str, str]]:
@@ -64,7 +64,7 @@ def project_publishers(request, name):
             status = 403 if isinstance(error, ManageNotPermitted) else 400
         else:
             messages.success(request, f"Trusted publisher added: {publisher.describe()}.")
-            return redirect(_project_url(project, "publishing/"))
+            return redirect("manage-publishers", name=project.normalized_name)
     context = {
         "project": project,
         "is_owner": project.user_role == RoleName.OWNER,
@@ -89,7 +89,7 @@ def project_publisher_remove(request, name, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, f"Trusted publisher removed: {publisher.describe()}.")
-    return redirect(_project_url(project, "publishing/"))
+    return redirect("manage-publishers", name=project.normalized_name)
 
 
 @login_required
@@ -117,7 +117,7 @@ def pending_publishers(request):
                 f"Pending publisher registered for '{publisher.pending_name}': its first publish creates the "
                 "project, with you as its Owner.",
             )
-            return redirect("/manage/publishing/")
+            return redirect("manage-pending-publishers")
     context = {
         "pending": list(
             TrustedPublisher.objects.filter(project__isnull=True, added_by=request.user).order_by("created")
@@ -136,7 +136,7 @@ def pending_publisher_delete(request, pk):
         raise Http404("No such pending publisher.")
     pending_publisher_remove(publisher=publisher, user=request.user)
     messages.success(request, f"Pending publisher for '{publisher.pending_name}' removed.")
-    return redirect("/manage/publishing/")
+    return redirect("manage-pending-publishers")
 
 
 @login_required
@@ -152,4 +152,4 @@ def archive(request, name, action):
         messages.error(request, error.message)
     else:
         messages.success(request, f"Project '{project.name}' was {action}d.")
-    return redirect(_project_url(project))
+    return redirect("manage-project", name=project.normalized_name)
