@@ -4,13 +4,13 @@
 Fills a fresh PostgreSQL database with seed_synthetic (200 projects of 6 files and one of 600), starts
 gunicorn on it with WHARF_FRONT_DIR set, renders the front for the root, a small project and the large one
 (registry.front.render, what the worker runs after every change), starts Debian's nginx with deploy/nginx.conf
-in front of gunicorn (as deployed: no access log), then ../shared/bench/servers/nginx_static.sh, which
+in front of gunicorn (as deployed: no access log), then the peer harness's servers/nginx_static.sh, which
 snapshots the same three pages through the front as static files. wrk (2 threads, 16 connections) then
 measures each page on both, in turns, and prints requests per second and the front's ratio to the static
 files (goal: at least 0.80).
 
 Usage: bench/front.py [--duration 10] [--rounds 3] [--port 18096] [--redis-db 2]
-(needs wrk and nginx: ../shared/bench/setup.sh). gunicorn listens on --port, the front on the next port and
+(needs wrk and nginx: the harness's setup.sh). gunicorn listens on --port, the front on the next port and
 the static nginx on the one after; the database is `wharf_front_bench_<port>`, so runs on other ports can
 share the machine.
 """
@@ -31,7 +31,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-# ../shared/bench beside the repository (SHARED_BENCH_DIR elsewhere, e.g. from a git worktree).
+# The peer harness: shared/bench beside the repository's directory (SHARED_BENCH_DIR elsewhere, e.g. from
+# a git worktree).
 SHARED = Path(os.environ.get("SHARED_BENCH_DIR") or ROOT.parent / "shared" / "bench")
 PY = ROOT / ".venv/bin/python"
 

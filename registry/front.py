@@ -5,13 +5,15 @@ through Django itself (the WSGI handler, as a client of `WHARF_SITE_URL` would a
 the bytes Django sends. nginx needs each answer's serial and ETag as well; they are in the name of the
 directory a page's stable path links to, where `$realpath_root` reads them:
 
-    <name>           -> .<name>/<serial>.<html ETag>.<JSON ETag>/    holding `html` and `json`
-    _index           -> ._index/<serial>.<html ETag>.<JSON ETag>/
+    <name>           -> .<name>.<serial>.<html ETag>.<JSON ETag>/    holding `html` and `json`
+    _index           -> ._index.<serial>.<html ETag>.<JSON ETag>/
     _packages/<path>.metadata -> _blobs/<sha256 of the metadata>/   holding `m`
 
-Links sit at the top of the directory and point close by because nginx resolves a page's link on every
-request, one system call per directory of the path (bench/README.md, the front). A normalized name never
-starts with `_` or `.`, so no project's link can meet these directories.
+Links and versions sit side by side at the top of the directory because nginx resolves a page's link on
+every request, one system call per directory of the path (bench/README.md, the front). `.<name>/` holds the
+project's manifest and an empty file named after each version rendered, so that superseded versions are found
+without listing the whole directory. A normalized name never starts with `_` or `.` and holds no `.`, so
+no project's files can meet another's or these directories.
 
 Only projects everyone may read get files (`registry.cdn.shareable`, the rule the CDN headers follow too);
 anything else, and anything missing, makes nginx ask Django.
@@ -59,8 +61,13 @@ def _link(name: str) -> Path:
 
 
 def _versions(name: str) -> Path:
-    """The directory of a page's rendered versions (and of a project's manifest)."""
+    """The directory of a page's version records (and of a project's manifest)."""
     return root() / f".{name}"
+
+
+def _version(name: str, tag: str) -> Path:
+    """The directory of one rendered version of a page; `tag` is `<serial>.<html ETag>.<JSON ETag>`."""
+    return root() / f".{name}.{tag}"
 
 
 def _metadata_link(path: str) -> Path:
@@ -100,12 +107,14 @@ def render(normalized_name: str | None) -> bool:
     if serials != {str(serial)}:
         return False  # the database moved while rendering: the render queued by that change will do it
     tags = [headers["ETag"].strip('"') for _status, headers, _body in answers.values()]
-    version = _versions(name) / f"{serial}.{tags[0]}.{tags[1]}"
+    tag = f"{serial}.{tags[0]}.{tags[1]}"
+    version = _version(name, tag)
+    # The record first: a version on disk is always one `_forget_old` can find.
+    (_ensure(_versions(name)) / tag).touch()
     if not version.exists():
         staging = _staging()
         for kind, (_status, _headers, body) in answers.items():
             (staging / kind).write_bytes(body)
-        _ensure(version.parent)
         os.replace(staging, version) if not version.exists() else shutil.rmtree(staging)
     if normalized_name is not None:
         _link_metadata(normalized_name)
@@ -114,7 +123,7 @@ def render(normalized_name: str | None) -> bool:
     if now != serial:
         _unlink(_link(name), only_to=version)
         return False
-    _forget_old(version)
+    _forget_old(name, current=tag)
     return True
 
 
@@ -222,8 +231,10 @@ def _unlink(link: Path, *, only_to: Path | None = None) -> None:
         pass
 
 
-def _forget_old(current: Path) -> None:
+def _forget_old(name: str, *, current: str) -> None:
+    """Remove the page's versions other than `current` recorded more than KEEP_OLD_SECONDS ago."""
     cutoff = time.time() - KEEP_OLD_SECONDS
-    for old in current.parent.iterdir():
-        if old != current and old.is_dir() and old.stat().st_mtime < cutoff:
-            shutil.rmtree(old, ignore_errors=True)
+    for record in _versions(name).iterdir():
+        if record.name not in (current, MANIFEST) and record.stat().st_mtime < cutoff:
+            shutil.rmtree(_version(name, record.name), ignore_errors=True)
+            record.unlink(missing_ok=True)

@@ -84,9 +84,13 @@ def project_serial(*, normalized_name: str) -> int | None:
 
 
 def recent_releases(*, limit: int) -> list[Release]:
-    """The newest releases of public projects, newest first."""
+    """The newest releases of public projects, newest first (the fields the home page and the feed show:
+    not the descriptions, which may each be megabytes)."""
     return list(
-        Release.objects.filter(public_q("project__")).select_related("project").order_by("-created")[:limit]
+        Release.objects.filter(public_q("project__"))
+        .select_related("project")
+        .only(*FEED_FIELDS, "yanked", "project__name", "project__normalized_name")
+        .order_by("-created")[:limit]
     )
 
 
