@@ -114,6 +114,14 @@ def spam_links(text: str, spam_domains: set[str]) -> list[str]:
     return sorted(set(found))
 
 
+def link_domains(text: str) -> list[str]:
+    """Every domain a link of `text` is on or under (`a.example.com` gives it and `example.com`): the only
+    entries of a domain list that `spam_links` can match."""
+    return sorted(
+        {parent for link in links_in(text) if (host := link_host(link)) for parent in parent_domains(host)}
+    )
+
+
 def description_digest(text: str) -> str:
     """A digest of the README that ignores case and whitespace; empty for READMEs too short to compare."""
     normalized = " ".join((text or "").lower().split())

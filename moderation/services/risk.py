@@ -52,10 +52,15 @@ def _email_signals(email: str) -> list[risk_signals.Signal]:
 
 
 def _save(assessment: RiskAssessment, signals: list[risk_signals.Signal]) -> RiskAssessment:
+    """Store the score and the signals: an INSERT for a new assessment, an UPDATE for a re-run (a task retry),
+    whose old signals the new ones replace."""
     assessment.score = sum(signal.weight for signal in signals)
     assessment.evaluated = timezone.now()
-    assessment.save()
-    assessment.signals.all().delete()  # a re-run (task retry) replaces the signals
+    if assessment._state.adding:
+        assessment.save(force_insert=True)
+    else:
+        assessment.save()
+        assessment.signals.all().delete()
     RiskSignal.objects.bulk_create(
         RiskSignal(assessment=assessment, kind=signal.kind, weight=signal.weight, reason=signal.reason)
         for signal in signals
@@ -135,7 +140,13 @@ def _archive_signal(project: Project) -> list[risk_signals.Signal]:
 
 def _readme_signals(description: str) -> list[risk_signals.Signal]:
     signals = []
-    spam_domains = set(SpamDomain.objects.values_list("domain", flat=True))
+    # Only the domains the README links to (and their parents) can match: no links, no query.
+    candidates = risk_signals.link_domains(description)
+    spam_domains = (
+        set(SpamDomain.objects.filter(domain__in=candidates).values_list("domain", flat=True))
+        if candidates
+        else set()
+    )
     hosts = risk_signals.spam_links(description, spam_domains) if spam_domains else []
     if hosts:
         signals.append(
@@ -167,12 +178,17 @@ def _burst_signals(
                 )
             )
     if assessment.ip_address:
-        by_ip = RiskAssessment.objects.filter(
-            project__isnull=False,
-            ip_address=assessment.ip_address,
-            created__gte=since,
-            created__lte=project.created,
-        ).count()
+        # The others, plus this project's own assessment (which may not be stored yet).
+        by_ip = 1 + (
+            RiskAssessment.objects.filter(
+                project__isnull=False,
+                ip_address=assessment.ip_address,
+                created__gte=since,
+                created__lte=project.created,
+            )
+            .exclude(project=project)
+            .count()
+        )
         if by_ip >= risk_signals.PROJECT_BURST_PER_IP:
             signals.append(
                 risk_signals.Signal(
@@ -190,7 +206,7 @@ def _shared_description_signal(project: Project, assessment: RiskAssessment) -> 
         project__isnull=False,
         description_digest=assessment.description_digest,
         created__gte=project.created - risk_signals.SHARED_DESCRIPTION_WINDOW,
-    ).exclude(pk=assessment.pk)
+    ).exclude(project=project)
     count = others.count()
     if count < risk_signals.SHARED_DESCRIPTION_OTHERS:
         return []
@@ -205,10 +221,12 @@ def _shared_description_signal(project: Project, assessment: RiskAssessment) -> 
 
 def _name_signal(project: Project, owner: User | None) -> list[risk_signals.Signal]:
     popular = popular_projects()
-    if owner is not None:
+    imitated = risk_signals.close_to(project.normalized_name, popular)
+    if imitated is not None and owner is not None:
+        # The owner's own projects do not count: asked only when a name is close (rarely).
         own = set(Project.objects.filter(roles__user=owner).values_list("normalized_name", flat=True))
         popular = [entry for entry in popular if entry[0] not in own]
-    imitated = risk_signals.close_to(project.normalized_name, popular)
+        imitated = risk_signals.close_to(project.normalized_name, popular)
     if imitated is None:
         return []
     return [
@@ -231,8 +249,9 @@ def project_score(*, project_id: int, user_id: int | None = None, ip_address: st
     owner = User.objects.filter(pk=user_id).first() if user_id else None
     release = Release.objects.filter(project=project).order_by("created", "pk").only("description").first()
     description = release.description if release else ""
-    assessment, _ = RiskAssessment.objects.get_or_create(
-        project=project, defaults={"ip_address": ip_address, "created": project.created}
+    # Stored once, with its score (`_save`); a re-run (task retry) updates the one it finds.
+    assessment = RiskAssessment.objects.filter(project=project).first() or RiskAssessment(
+        project=project, ip_address=ip_address, created=project.created
     )
     assessment.description_digest = risk_signals.description_digest(description)
     signals = [
