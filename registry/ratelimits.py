@@ -114,17 +114,28 @@ class SlidingWindow:
         now = time.time() if now is None else now
         current_key, previous_key, elapsed = self._keys(key, now)
         try:
-            count = cache.incr(current_key)  # one round trip while the bucket exists: every upload counts
+            # One round trip while the bucket exists (every upload counts): on Redis the count and the
+            # previous bucket come from one script (config/redis_cache.py).
+            count, previous = _incr_and_get(current_key, previous_key)
         except ValueError:  # the bucket's first action (or it was evicted): create it, expiring, then count
             cache.add(current_key, 0, timeout=2 * self.rate.seconds)
             try:
                 count = cache.incr(current_key)
             except ValueError:  # evicted between add and incr
                 cache.set(current_key, count := 1, timeout=2 * self.rate.seconds)
-        if count + cache.get(previous_key, 0) * (1 - elapsed) > self.rate.count:
+            previous = cache.get(previous_key, 0)
+        if count + previous * (1 - elapsed) > self.rate.count:
             Taken((current_key,)).refund()
             return None
         return Taken((current_key,))
+
+
+def _incr_and_get(key: str, other_key: str) -> tuple[int, int]:
+    """Count one in `key` and read `other_key` (0 when missing); ValueError when `key` is missing."""
+    incr_and_get = getattr(cache, "incr_and_get", None)
+    if incr_and_get is not None:
+        return incr_and_get(key, other_key, default=0)
+    return cache.incr(key), cache.get(other_key, 0)
 
 
 def limit(scope: str, setting: str) -> SlidingWindow:

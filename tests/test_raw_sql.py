@@ -22,7 +22,7 @@ STATEMENTS = {
     "project with role": (selectors._PROJECT_WITH_ROLE_SQL, [1, "demo"]),
     "index serial": (selectors._LAST_SERIAL_SQL, []),
     "project serial": (selectors._PROJECT_SERIAL_SQL, ["demo"]),
-    "release created": (notifications._RELEASE_CREATED_SQL, [1, 1]),
+    "release created": (notifications._RELEASE_CREATED_SQL, [1, 1, "Owner", 1]),
     "storage intent": (intents._OPEN_SQL, ["ab/cd/ef/demo-1.0.tar.gz", "0" * 32, "host", 1, NOW]),
 }
 

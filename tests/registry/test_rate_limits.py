@@ -86,3 +86,19 @@ def test_parallel_takes_never_overshoot_a_limit():
     with ThreadPoolExecutor(max_workers=40) as pool:
         taken = list(pool.map(lambda _: window.take("k", now=1_000_010.0), range(40)))
     assert sum(counted is not None for counted in taken) == 20
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_a_take_weighs_the_previous_bucket():
+    """The count and the previous bucket are read together (one script on Redis): 10 taken in the last
+    bucket weigh 5 halfway through this one, so 5 more fit and the 6th does not."""
+    import uuid
+
+    from registry import ratelimits
+
+    window = ratelimits.SlidingWindow(f"weighed-{uuid.uuid4().hex}", ratelimits.Rate(10, 100))
+    assert all(window.take("k", now=1_000_050.0) is not None for _ in range(10))
+    assert window.take("k", now=1_000_050.0) is None
+    halfway = 1_000_150.0
+    assert [window.take("k", now=halfway) is not None for _ in range(6)] == [True] * 5 + [False]

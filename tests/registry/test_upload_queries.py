@@ -25,9 +25,9 @@ def test_query_budget(upload, alice_token, django_assert_max_num_queries):
     scoring = SCORING_QUERIES if app.conf.task_always_eager else 0
     # Its first release asks whether a name claim is open on the project (claims flag releases): one more.
     claims = 1
-    # A new release emails its Owners after the commit: the release with its project, its files' publisher and
-    # the uploader's name in one statement, then the Owners' addresses.
-    notify = 2
+    # A new release emails its Owners after the commit: the release with its project, its files' publisher,
+    # the uploader's name and the recipients' addresses in one statement.
+    notify = 1
     # A new release moves the project's search entry (registry.services.search_index): one upsert.
     search = 1
     # The storage intent, recorded before the bytes are stored and removed with the rows: two statements.
