@@ -5,7 +5,7 @@ through Django itself (the WSGI handler, as a client of `WHARF_SITE_URL` would a
 the bytes Django sends. nginx needs each answer's serial and ETag as well; they are in the name of the
 directory a page's stable path links to, where `$realpath_root` reads them:
 
-    <name>           -> .<name>.<serial>.<html ETag>.<JSON ETag>/    holding `html` and `json`
+    <name>           -> .<name>.<serial>.<html ETag>.<JSON ETag>/   holding `p.html`, `p.v1html`, `p.json`
     _index           -> ._index.<serial>.<html ETag>.<JSON ETag>/
     _packages/<path>.metadata -> _blobs/<sha256 of the metadata>/   holding `m`
 
@@ -114,7 +114,9 @@ def render(normalized_name: str | None) -> bool:
     if not version.exists():
         staging = _staging()
         for kind, (_status, _headers, body) in answers.items():
-            (staging / kind).write_bytes(body)
+            (staging / f"p.{kind}").write_bytes(body)
+        # nginx takes a file's type from its extension: the v1 HTML flavour is the same bytes by another name.
+        os.link(staging / "p.html", staging / "p.v1html")
         os.replace(staging, version) if not version.exists() else shutil.rmtree(staging)
     if normalized_name is not None:
         _link_metadata(normalized_name)

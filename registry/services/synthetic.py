@@ -252,7 +252,20 @@ def _plan_project(
         files += len(release.files)
         plan.releases.append(release)
         when += timedelta(seconds=rng.randrange(3600, 90 * 24 * 3600))
+    _fit_before_the_end(plan)
     return plan
+
+
+def _fit_before_the_end(plan: ProjectPlan) -> None:
+    """Squeeze a long release history (a huge project's) into the seeded span, so nothing is dated in the
+    future: feeds, the home page and `changelog` order by these dates."""
+    end = START + timedelta(seconds=SPAN_SECONDS)
+    last = plan.releases[-1].created if plan.releases else plan.created
+    if last <= end:
+        return
+    factor = (end - plan.created) / (last - plan.created)
+    for release in plan.releases:
+        release.created = plan.created + (release.created - plan.created) * factor
 
 
 def _name(rng: random.Random, taken: set[str]) -> str:

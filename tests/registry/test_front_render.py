@@ -52,7 +52,7 @@ def test_a_new_version_is_linked_and_the_superseded_one_goes(settings, tmp_path,
 
     current = os.readlink(directory / "tidewater")
     assert current != first and current.startswith(".tidewater.")  # a sibling: one lookup for nginx
-    assert b"tidewater-2.0" in (directory / current / "html").read_bytes()
+    assert b"tidewater-2.0" in (directory / current / "p.html").read_bytes()
     assert sorted(path.name for path in directory.glob(".tidewater*")) == [".tidewater", current]
     records = {path.name for path in (directory / ".tidewater").iterdir()}
     assert records == {front.MANIFEST, current.removeprefix(".tidewater.")}

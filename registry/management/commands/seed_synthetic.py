@@ -37,7 +37,8 @@ class Command(BaseCommand):
         if projects < 1 or files_per_project < 1:
             raise CommandError("--projects and --files-per-project must be at least 1.")
         started = time.monotonic()
-        bar = tqdm(total=projects, unit="project", disable=options["verbosity"] == 0)
+        # Shown after half a second: a refusal (real users present) prints no empty bar before its sentence.
+        bar = tqdm(total=projects, unit="project", disable=options["verbosity"] == 0, delay=0.5)
         try:
             report = synthetic_index_seed(
                 projects=projects,
