@@ -21,8 +21,8 @@ from tests.conftest import wait_for
 from tests.moderation.conftest import SPAM_README, real_wheel, spam_wheel
 
 # Queries of one project's scoring (no report): tests/registry/test_upload_queries.py adds this to the
-# new-project upload's budget when tasks run in the web process. The popular projects on a cold cache: one more
-# (the test below runs cold where tasks run on a worker).
+# new-project upload's budget when tasks run in the web process. The popular projects on a cold cache: one
+# more (the test below runs cold where tasks run on a worker).
 SCORING_QUERIES = 13
 
 
