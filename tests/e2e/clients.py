@@ -2,12 +2,42 @@
 (and a Chromium page given a logged-in session)."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[2]
+# gunicorn as production runs it (config/gunicorn.conf.py), on a port of the system's choosing: started
+# from ROOT, it writes the port to its log (`listening_port`).
+GUNICORN = [
+    str(BIN / "gunicorn"),
+    "-c",
+    "config/gunicorn.conf.py",
+    "-b",
+    "127.0.0.1:0",
+    "config.wsgi:application",
+]
+
+
+def listening_port(log_text: str) -> int | None:
+    """The port gunicorn says it listens on, once its log says so."""
+    found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", log_text)
+    return int(found[1]) if found else None
+
+
+def server_env(**settings: str) -> dict[str, str]:
+    """This process's environment without the suite's database, cache and Wharf settings, plus `settings`: a
+    server a test starts runs only on what the test gives it."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DATABASE_URL", "REDIS_URL", "WHARF_", "DJANGO_", "WEB_CONCURRENCY"))
+    }
+    env.update(settings)
+    return env
 
 
 def clean_env(**extra: str) -> dict[str, str]:

@@ -11,7 +11,6 @@ start-up sweep, `manage.py check_storage` finds nothing wrong, and sending the s
 import http.client
 import json
 import os
-import re
 import signal
 import sqlite3
 import subprocess
@@ -24,12 +23,11 @@ import pytest
 
 from tests import builders
 from tests.conftest import upload_parts, wait_for
+from tests.e2e.clients import GUNICORN, ROOT, listening_port, server_env
 from tests.multipart import encode
 
 pytestmark = [pytest.mark.e2e]
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 POINTS = ["upload-before-storage", "upload-after-storage", "upload-after-commit", "upload-after-response"]
 COMMITTED_AT = {"upload-after-commit", "upload-after-response"}
 PROJECT_FILES_SQL = (
@@ -58,12 +56,7 @@ class Server:
         self.kill_dir = data / "kill"
         self.kill_dir.mkdir(parents=True)
         run_id = self.run_id = uuid.uuid4().hex[:8]
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("DATABASE_URL", "REDIS_URL", "WHARF_", "DJANGO_", "WEB_CONCURRENCY"))
-        }
-        env.update(
+        env = server_env(
             WHARF_DATA_DIR=str(data),
             DJANGO_SECRET_KEY="crash-test-secret",
             WHARF_KILL_POINTS_DIR=str(self.kill_dir),
@@ -90,22 +83,10 @@ class Server:
         self.token = setup.stdout.strip().splitlines()[-1]
         self.log = open(data / "server.log", "w+")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
-            [
-                BIN / "gunicorn",
-                "-c",
-                "config/gunicorn.conf.py",
-                "-b",
-                "127.0.0.1:0",
-                "config.wsgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            GUNICORN, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
         )
-        wait_for(lambda: re.search(r"Listening at: http://127.0.0.1:(\d+)", self._log_text()), timeout=60)
-        self.port = int(re.search(r"Listening at: http://127.0.0.1:(\d+)", self._log_text())[1])
+        wait_for(lambda: listening_port(self._log_text()), timeout=60)
+        self.port = listening_port(self._log_text())
         wait_for(lambda: self.get("/simple/")[0] == 200, timeout=60)
 
     def _log_text(self) -> str:

@@ -7,55 +7,32 @@ stalled every request behind them for 5 s (bench/resolution.py).
 """
 
 import http.client
-import os
-import re
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import wait_for
+from tests.e2e.clients import GUNICORN, ROOT, listening_port, server_env
 
 pytestmark = [pytest.mark.e2e]
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 
 
 @pytest.fixture
 def server(tmp_path):
     """Embedded Wharf under gunicorn: one worker with the configured threads (two)."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DATABASE_URL", "REDIS_URL", "WHARF_", "DJANGO_", "WEB_CONCURRENCY"))
-    }
-    env.update(WHARF_DATA_DIR=str(tmp_path), DJANGO_SECRET_KEY="gunicorn-test-secret")
+    env = server_env(WHARF_DATA_DIR=str(tmp_path), DJANGO_SECRET_KEY="gunicorn-test-secret")
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     log_path = tmp_path / "server.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [
-                BIN / "gunicorn",
-                "-c",
-                "config/gunicorn.conf.py",
-                "-b",
-                "127.0.0.1:0",
-                "config.wsgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            GUNICORN, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        listening = r"Listening at: http://127.0.0.1:(\d+)"
-        wait_for(lambda: re.search(listening, log_path.read_text()), timeout=60)
-        yield int(re.search(listening, log_path.read_text())[1])
+        wait_for(lambda: listening_port(log_path.read_text()), timeout=60)
+        yield listening_port(log_path.read_text())
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -13,7 +13,6 @@ nodes send one Content-Security-Policy, byte for byte.
 import hashlib
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -33,11 +32,10 @@ from moto.server import ThreadedMotoServer
 from accounts.services import token_create, user_create
 from tests import builders
 from tests.conftest import wait_for
-from tests.e2e.clients import clean_env, publish
+from tests.e2e.clients import GUNICORN, ROOT, clean_env, listening_port, publish
 
 pytestmark = [pytest.mark.e2e]
 
-ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # As behind a load balancer: every request names the site's host, whichever node answers it.
 HOST = "index.example.com"
@@ -134,16 +132,14 @@ class Node(Process):
     """gunicorn as production runs it (config/gunicorn.conf.py), on a port of the system's choosing."""
 
     def __init__(self, name: str, env: dict, data: Path):
-        command = [BIN / "gunicorn", "-c", "config/gunicorn.conf.py", "-b", "127.0.0.1:0", "config.wsgi"]
-        super().__init__(name, command, env, data)
+        super().__init__(name, GUNICORN, env, data)
         self.name, self.url = name, None
         self.session = requests.Session()
         self.session.trust_env = False  # no proxy between the test and loopback
 
     def wait_ready(self) -> None:
-        listening = r"Listening at: (http://127\.0\.0\.1:\d+)"
-        wait_for(lambda: self.process.poll() is None and re.search(listening, self.text()), timeout=60)
-        self.url = re.search(listening, self.text())[1]
+        wait_for(lambda: self.process.poll() is None and listening_port(self.text()), timeout=60)
+        self.url = f"http://127.0.0.1:{listening_port(self.text())}"
         wait_for(lambda: self.get("/simple/").status_code == 200, timeout=60)
 
     def get(self, path: str, accept: str | None = None, etag: str | None = None) -> requests.Response:
