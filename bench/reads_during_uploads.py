@@ -11,7 +11,7 @@ Starts a fresh, empty Wharf (bench/serve_wharf.sh), uploads the first version of
 
 Prints reads/s with median and 99th-percentile latency for both runs (and their ratio), uploads/s, non-2xx
 answers, and the checks. Bounded: at most the corpus (120 files) is uploaded, wrk runs a fixed time.
-Needs wrk (../shared/bench/setup.sh installs it).
+Needs wrk (the peer harness's setup.sh installs it; bench/README.md).
 
 Usage: bench/reads_during_uploads.py [--mode embedded|production] [--duration 10]
 """

@@ -13,12 +13,10 @@ Usage: bench/simple_pages.py [--mode embedded|production] [--duration 10]
 import argparse
 import os
 import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-from common import HERE, PIP_ACCEPT, ROOT, SHARED, wrk
+from common import HERE, PIP_ACCEPT, ROOT, small_corpus, wrk
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/wharf-bench-simple"))
 PORT = os.environ.get("WHARF_BENCH_PORT", "18092")
@@ -32,22 +30,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     args = parser.parse_args()
     env = {**os.environ, "BENCH_DIR": str(BENCH_DIR), "WHARF_BENCH_PORT": PORT}
-    corpus = Path(tempfile.mkdtemp(prefix="wharf-corpus-"))
-    subprocess.run(
-        [
-            sys.executable,
-            SHARED / "gen_corpus.py",
-            corpus,
-            "--small",
-            "20",
-            "--big-name",
-            "bench-thousand",
-            "--big-releases",
-            "500",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    corpus = small_corpus(20, big_name="bench-thousand", big_releases=500)
     subprocess.run([HERE / "serve_wharf.sh", "start", args.mode], check=True, env=env)
     try:
         url, token = (BENCH_DIR / "url").read_text().strip(), (BENCH_DIR / "token").read_text().strip()
